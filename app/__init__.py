@@ -1,0 +1,92 @@
+"""Birge: the application factory."""
+import logging
+import os
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from config import INSTANCE_DIR, load_config
+
+
+def create_app(config_name=None, overrides=None):
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    config = load_config(config_name)
+    app.config.from_object(config)
+    app.config["SECRET_KEY"] = config.init_secret_key()
+    if overrides:
+        app.config.update(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app):
+    from app import models  # noqa: F401  (every model registered on the metadata)
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale, select_timezone
+    from app.security import load_user
+
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please log in to see this page.")
+
+
+def register_blueprints(app):
+    from app.blueprints.account import bp as account_bp
+    from app.blueprints.admin import bp as admin_bp
+    from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.lsgs import bp as lsgs_bp
+    from app.blueprints.moderation import bp as moderation_bp
+    from app.blueprints.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(lsgs_bp, url_prefix="/lsgs")
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_request_hooks(app):
+    from app.security import commit_or_rollback, set_security_headers
+
+    app.after_request(commit_or_rollback)
+    app.after_request(set_security_headers)
+
+
+def register_error_handlers(app):
+    from app.error_pages import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from app import authz
+    from app.i18n import language_choices
+    from app.models._common import current_language
+
+    @app.context_processor
+    def inject_helpers():
+        return {"authz": authz, "language_choices": language_choices(),
+                "current_language": current_language()}
+
+
+def register_commands(app):
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,52 @@
+"""One permission vocabulary, used by services (to enforce) and by templates (to hide buttons).
+
+A permission is a predicate over (user, target). They compose with ``&`` and ``|``:
+``can_moderate = is_moderator | is_admin``. Services call ``require(permission, user, target)``.
+"""
+from app.errors import PermissionDenied
+
+
+class Permission:
+    def __init__(self, check, name):
+        self._check = check
+        self.name = name
+
+    def __call__(self, user, target=None) -> bool:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return bool(self._check(user, target))
+
+    def __and__(self, other):
+        return Permission(lambda u, t: self(u, t) and other(u, t), f"({self.name} & {other.name})")
+
+    def __or__(self, other):
+        return Permission(lambda u, t: self(u, t) or other(u, t), f"({self.name} | {other.name})")
+
+    def __repr__(self):
+        return f"<Permission {self.name}>"
+
+
+def _is_official_of(user, lsg):
+    from app.models import MembershipStatus
+
+    if lsg is None:
+        return False
+    return any(
+        m.lsg_id == lsg.id and m.status == MembershipStatus.APPROVED for m in user.memberships
+    )
+
+
+is_authenticated = Permission(lambda u, t: True, "is_authenticated")
+is_moderator = Permission(lambda u, t: u.is_moderator, "is_moderator")
+is_admin = Permission(lambda u, t: u.is_admin, "is_admin")
+is_official_of = Permission(_is_official_of, "is_official_of")
+
+can_moderate = is_moderator | is_admin
+can_administer = is_admin
+can_request_membership = is_authenticated
+can_act_for_lsg = is_official_of
+
+
+def require(permission, user, target=None):
+    if not permission(user, target):
+        raise PermissionDenied()

@@ -1,0 +1,35 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FloatField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+_REQUIRED = DataRequired(message=_l("This field is required."))
+_NAME = [_REQUIRED, Length(max=200, message=_l("At most %(max)d characters."))]
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[("member", _l("Member")), ("moderator", _l("Moderator")), ("admin", _l("Admin"))],
+    )
+
+
+class MunicipalityForm(FlaskForm):
+    district = SelectField(_l("District"), coerce=int, validators=[_REQUIRED])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[("ayil_aymak", _l("Ayil aymak")), ("town", _l("Town")), ("city", _l("City"))],
+    )
+    code = StringField(_l("Code"), validators=[_REQUIRED, Length(max=32, message=_l("At most %(max)d characters."))])
+    name_ky = StringField(_l("Name in Kyrgyz"), validators=_NAME)
+    name_ru = StringField(_l("Name in Russian"), validators=_NAME)
+    name_en = StringField(_l("Name in English"), validators=_NAME)
+    lat = FloatField(_l("Latitude"), validators=[NumberRange(min=-90, max=90, message=_l("Not a latitude."))])
+    lon = FloatField(_l("Longitude"), validators=[NumberRange(min=-180, max=180, message=_l("Not a longitude."))])
+
+
+class LsgForm(FlaskForm):
+    municipality = SelectField(_l("Municipality"), coerce=int, validators=[_REQUIRED])
+    name_ky = StringField(_l("Name in Kyrgyz"), validators=_NAME)
+    name_ru = StringField(_l("Name in Russian"), validators=_NAME)
+    name_en = StringField(_l("Name in English"), validators=_NAME)

@@ -1,0 +1,85 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.authz import can_administer, require
+from app.blueprints import form_status
+from app.blueprints.admin import bp
+from app.blueprints.admin.forms import LsgForm, MunicipalityForm, RoleForm
+from app.errors import DomainError
+from app.extensions import db
+from app.models import District, Municipality
+from app.services import reference, users
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every admin page needs a login; each service checks the admin role itself."""
+
+
+@bp.get("/")
+def index():
+    page = request.args.get("page", 1, type=int)
+    query = request.args.get("q", "").strip()[:100]
+    return render_template(
+        "admin/users.html", users=users.list_users(current_user, query=query, page=page),
+        query=query, role_form=RoleForm(),
+    )
+
+
+@bp.post("/users/<int:user_id>/role")
+def change_role(user_id):
+    require(can_administer, current_user)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = users.get_user(user_id)
+    users.set_role(current_user, user, form.role.data, reason=_("Changed by an admin"))
+    flash(_("%(email)s is now: %(role)s.", email=user.email, role=dict(form.role.choices)[form.role.data]),
+          "success")
+    return redirect(url_for("admin.index"))
+
+
+def _district_choices():
+    districts = db.session.scalars(db.select(District).order_by(District.name_en)).all()
+    return [(d.id, f"{d.name} ({d.region.name})") for d in districts]
+
+
+@bp.route("/municipalities", methods=["GET", "POST"])
+def municipalities():
+    require(can_administer, current_user)
+    form = MunicipalityForm()
+    form.district.choices = _district_choices()
+    if form.validate_on_submit():
+        try:
+            reference.add_municipality(
+                current_user, district=db.session.get(District, form.district.data), kind=form.kind.data,
+                code=form.code.data, name_ky=form.name_ky.data, name_ru=form.name_ru.data,
+                name_en=form.name_en.data, lat=form.lat.data, lon=form.lon.data,
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+            return (render_template("admin/municipalities.html", form=form,
+                                    municipalities=reference.municipalities()), error.status_code)
+        flash(_("The municipality has been added."), "success")
+        return redirect(url_for("admin.municipalities"))
+    return (
+        render_template("admin/municipalities.html", form=form, municipalities=reference.municipalities()),
+        form_status(form),
+    )
+
+
+@bp.route("/lsgs", methods=["GET", "POST"])
+def lsgs():
+    require(can_administer, current_user)
+    form = LsgForm()
+    form.municipality.choices = [(m.id, f"{m.name} — {m.district.name}") for m in reference.municipalities()]
+    if form.validate_on_submit():
+        reference.add_lsg(
+            current_user, municipality=db.session.get(Municipality, form.municipality.data),
+            name_ky=form.name_ky.data, name_ru=form.name_ru.data, name_en=form.name_en.data,
+        )
+        flash(_("The LSG has been added."), "success")
+        return redirect(url_for("admin.lsgs"))
+    return render_template("admin/lsgs.html", form=form, lsgs=reference.lsgs()), form_status(form)

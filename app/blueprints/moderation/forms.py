@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class DecisionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (shown to the applicant and kept in the audit log)"),
+        validators=[DataRequired(message=_l("Please give a reason for your decision.")),
+                    Length(max=2000, message=_l("At most %(max)d characters."))],
+    )
+    approve = SubmitField(_l("Approve"))
+    reject = SubmitField(_l("Reject"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    action = SelectField(_l("Action"), choices=[], validators=[Optional()])
+    actor = StringField(_l("Actor's email"), validators=[Optional(), Length(max=254)])
+    target_type = SelectField(_l("Object"), choices=[], validators=[Optional()])

@@ -1,0 +1,116 @@
+"""Command-line entry points. Each command commits once at the end, or not at all."""
+import os
+import subprocess
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.errors import DomainError
+from app.extensions import db
+
+
+def _fail(error):
+    db.session.rollback()
+    raise click.ClickException(str(error.message if isinstance(error, DomainError) else error))
+
+
+def register(app):
+    app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(translate_cli)
+
+
+@click.command("seed")
+def seed_command():
+    """Load regions, districts, municipalities, sectors and skills (safe to re-run)."""
+    from app.services.reference import seed_reference_data
+
+    added = seed_reference_data()
+    db.session.commit()
+    click.echo("Reference data: " + ", ".join(f"{count} {name} added" for name, count in added.items()))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo_command(if_empty):
+    """Load demo LSGs, officials, a moderator, an admin and members; print their passwords once."""
+    from app.services.demo import database_is_empty, load_demo_data
+    from app.services.reference import seed_reference_data
+
+    if not database_is_empty():
+        if if_empty:
+            click.echo("Demo data: the database already has users; nothing loaded.")
+            return
+        raise click.ClickException("The database already has users; demo data loads only into an empty one.")
+    seed_reference_data()
+    credentials = load_demo_data()
+    db.session.commit()
+    click.echo("Demo accounts (passwords are shown only this once):")
+    for email, role, password in credentials:
+        click.echo(f"  {email:<28} {password:<14} {role}")
+
+
+users_cli = AppGroup("users", help="Accounts and roles.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True)
+@click.password_option(envvar="BIRGE_ADMIN_PASSWORD")
+def create_admin_command(email, name, password):
+    """Create an admin account (or promote an existing one)."""
+    from app.services.users import create_admin
+
+    if len(password) < 8:
+        raise click.ClickException("The password must have at least 8 characters.")
+    try:
+        user = create_admin(email=email, password=password, name=name)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"{user.email} is an admin.")
+
+
+@users_cli.command("grant")
+@click.argument("role", type=click.Choice(["member", "moderator", "admin"]))
+@click.argument("email")
+def grant_command(role, email):
+    """Give a user a site role (moderator, admin, or back to member)."""
+    from app.services.accounts import find_user_by_email
+    from app.services.users import set_role
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    set_role(None, user, role, reason=f"flask users grant {role}")
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}.")
+
+
+translate_cli = AppGroup("translate", help="Translation catalogs (ky, ru, en).")
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_TRANSLATIONS = os.path.join(_ROOT, "app", "translations")
+_POT = os.path.join(_ROOT, "messages.pot")
+
+
+def _pybabel(*args):
+    # pybabel lives beside the interpreter in the virtualenv, which need not be on PATH.
+    pybabel = os.path.join(os.path.dirname(sys.executable), "pybabel")
+    subprocess.run([pybabel, *args], check=True, cwd=_ROOT)
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Extract strings and merge them into every catalog."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", _POT, ".")
+    _pybabel("update", "-i", _POT, "-d", _TRANSLATIONS, "--no-fuzzy-matching")
+    os.remove(_POT)
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile catalogs to .mo files."""
+    _pybabel("compile", "-d", _TRANSLATIONS)

@@ -1,0 +1,69 @@
+"""The one place where errors become responses: a page in the user's language, or JSON for the API."""
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import DomainError
+from app.extensions import db
+
+TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too large"),
+    422: _l("Invalid input"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to do that."),
+    404: _l("The page or item you asked for does not exist."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("An unexpected error happened on our side. Nothing was saved; please try again later."),
+}
+
+
+def wants_json():
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status, message):
+    if wants_json():
+        return jsonify(error={"status": status, "message": str(message)}), status
+    title = TITLES.get(status, TITLES[400])
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app):
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        return error_response(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400,
+            _l("This form has expired or was sent without its security token. "
+               "Please go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        status = error.code or 500
+        return error_response(status, MESSAGES.get(status, error.description))
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        # The failed transaction must not leak into rendering the page (or into the next request).
+        db.session.rollback()
+        return error_response(500, MESSAGES[500])

@@ -1,0 +1,24 @@
+"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise printed to the log."""
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_mail(to, subject, body):
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+
+    if not config.get("MAIL_SERVER"):
+        current_app.logger.warning("Mail (no MAIL_SERVER set, not sent):\n%s", message)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

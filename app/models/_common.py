@@ -1,0 +1,44 @@
+"""Small pieces every model module shares."""
+import enum
+from datetime import datetime, timezone
+
+from flask_babel import get_locale
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+def utcnow():
+    """Naive UTC, stored the same way on SQLite and PostgreSQL."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def str_enum(enum_cls: type[enum.Enum], length=32):
+    """An Enum column stored as its lower-case values in a plain VARCHAR (portable, easy to migrate)."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def current_language():
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+class LocalizedNameMixin:
+    """Reference data named in Kyrgyz, Russian and English; ``name`` follows the request's language."""
+
+    name_ky: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def name(self):
+        return getattr(self, f"name_{current_language()}", None) or self.name_en
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,132 @@
+"""Registration, authentication, password changes and resets, personal settings."""
+import hashlib
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.errors import Conflict, InvalidInput
+from app.extensions import db
+from app.mail import send_mail
+from app.models import User, normalize_email
+
+RESET_SALT = "birge.password-reset"
+# Compared against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+class EmailTaken(Conflict):
+    default_message = _l("An account with this email address already exists.")
+
+
+class InvalidResetToken(InvalidInput):
+    default_message = _l("This password reset link is invalid or has already been used.")
+
+
+class ExpiredResetToken(InvalidInput):
+    default_message = _l("This password reset link has expired. Please ask for a new one.")
+
+
+def find_user_by_email(email):
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def register_user(*, email, password, name, locale=None):
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise EmailTaken()
+    user = User(email=email, name=name.strip(), locale=locale)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email, password):
+    """The user for these credentials, or None. Unknown email and wrong password look the same."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+def change_password(user, *, current_password, new_password):
+    if not user.check_password(current_password):
+        raise InvalidInput(_("The current password is not correct."))
+    user.set_password(new_password)
+    db.session.flush()
+
+
+def update_settings(user, *, name, locale):
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise InvalidInput(_("Unknown language."))
+    user.name = name.strip()
+    user.locale = locale
+    db.session.flush()
+
+
+def set_language(user, locale):
+    update_settings(user, name=user.name, locale=locale)
+
+
+def _reset_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user):
+    # Changes whenever the password changes, so a token works once.
+    return hashlib.sha256(user.session_token.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user):
+    return _reset_serializer().dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+
+
+def send_password_reset(email):
+    """Mail a reset link if the account exists. Says nothing either way (no account discovery)."""
+    user = find_user_by_email(email)
+    if user is None:
+        current_app.logger.info("Password reset asked for an unknown address.")
+        return
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Reset your Birge password")
+        body = _(
+            "Hello %(name)s,\n\nTo choose a new password, open this link within %(minutes)s "
+            "minutes:\n%(link)s\n\nIf you did not ask for this, ignore this message.",
+            name=user.name,
+            minutes=minutes,
+            link=link,
+        )
+    try:
+        send_mail(user.email, subject, body)
+    except OSError:
+        # The person still sees the neutral message; the operator sees why mail failed.
+        current_app.logger.exception("Could not send the password reset mail.")
+
+
+def user_for_reset_token(token):
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise ExpiredResetToken() from None
+    except BadSignature:
+        raise InvalidResetToken() from None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or data.get("fp") != _password_fingerprint(user):
+        raise InvalidResetToken()
+    return user
+
+
+def reset_password(token, new_password):
+    user = user_for_reset_token(token)
+    user.set_password(new_password)
+    db.session.flush()
+    return user

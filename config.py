@@ -1,0 +1,119 @@
+"""Configuration classes, read from environment variables.
+
+Pick one with ``BIRGE_CONFIG`` (development, production, testing); development is
+the default so that ``make run`` needs nothing set.
+"""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("BIRGE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or wrong; raised at start-up, never later."""
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret_key():
+    """A random key generated once and kept under instance/, so sessions survive restarts."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'birge.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    LANGUAGES = ("ky", "ru", "en")
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("BIRGE_TIMEZONE", "Asia/Bishkek")
+
+    # Login throttling; counters move to Redis when more than one instance runs.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT_PER_EMAIL = os.environ.get("LOGIN_RATE_LIMIT_PER_EMAIL", "5 per minute")
+
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+
+    # Without MAIL_SERVER, mail is printed to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Birge <no-reply@birge.kg>")
+
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sqlite")
+    ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    @classmethod
+    def init_secret_key(cls):
+        return os.environ.get("SECRET_KEY") or _development_secret_key()
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def init_secret_key(cls):
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            raise ConfigError("SECRET_KEY must be set in production (BIRGE_CONFIG=production).")
+        return key
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    @classmethod
+    def init_secret_key(cls):
+        return "testing-secret-key-not-for-production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def load_config(name=None):
+    name = name or os.environ.get("BIRGE_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"Unknown BIRGE_CONFIG {name!r}; expected one of {', '.join(CONFIGS)}."
+        ) from None

@@ -1,0 +1,134 @@
+"""Test fixtures: the app on SQLite and on a throwaway PostgreSQL, a client, and login helpers.
+
+Every database-touching test runs on both databases (the ``db_url`` fixture is parametrized).
+The schema is built once per database by the real Alembic migrations; after each test every
+table is emptied and the reference data seeded again, so tests never see each other's rows.
+"""
+import contextvars
+
+import pytest
+from flask import has_app_context
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db, limiter
+from app.services.reference import seed_reference_data
+from tests.factories import PASSWORD
+from tests.pgcluster import ThrowawayPostgres
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    cluster = ThrowawayPostgres().start()
+    yield cluster
+    cluster.stop()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as real requests do.
+
+    The test itself holds an app context (to use db.session); Flask would reuse it for the
+    client's requests, sharing ``g`` (and the logged-in user cached there) and the database
+    session across requests. Each request here starts with no app context instead, and the
+    test's session forgets what it loaded, so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        def run():
+            _cv_app.set(None)
+            return FlaskClient.open(self, *args, **kwargs)
+
+        response = contextvars.copy_context().run(run)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+def make_app(url, **overrides):
+    config = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
+    config.update(overrides)
+    app = create_app("testing", overrides=config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def prepare_database(url):
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        db.session.commit()
+        db.engine.dispose()
+
+
+def empty_database(app):
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+        seed_reference_data()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def db_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'birge.db'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database("birge_test")
+    prepare_database(url)
+    return url
+
+
+@pytest.fixture
+def app_overrides():
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(db_url, app_overrides):
+    app = make_app(db_url, **app_overrides)
+    limiter.reset()
+    with app.app_context():
+        yield app
+    empty_database(app)
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    client = app.test_client()
+    # Tests read English unless they ask for another language.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log a user in through the real login form."""
+
+    def login(user, password=PASSWORD):
+        client.post("/auth/logout")
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login

@@ -1,0 +1,75 @@
+"""Browser tests: Playwright drives Debian's chromium against the app served on 127.0.0.1."""
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path():
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if not path:
+        raise RuntimeError("Debian's chromium is not installed; `make test` installs it (apt-get install chromium).")
+    return path
+
+
+@pytest.fixture
+def app_overrides():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Open a fresh browser context (own cookies) as a phone or a desktop; screenshots kept as artifacts."""
+    contexts = []
+
+    def open_page(phone=False, locale="en-US"):
+        options = {"locale": locale}
+        if phone:
+            options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = request.node.name.replace("[", "-").replace("]", "")
+
+    def take(page, step):
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{step}.png"), full_page=True)
+
+    return take

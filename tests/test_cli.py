@@ -1,0 +1,62 @@
+"""The operator's commands: seed, demo, users create-admin, users grant."""
+from app.extensions import db
+from app.models import AuditEvent, District, Lsg, LsgMembership, MembershipStatus, Region, Role, User
+from tests.factories import make_user
+
+
+def test_seed_is_idempotent_and_complete(runner):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "0 regions added" in result.output  # the fixture already seeded; nothing doubles
+    assert db.session.scalar(db.select(db.func.count(Region.id))) == 9
+    assert db.session.scalar(db.select(db.func.count(District.id))) == 42
+    at_bashy = db.session.scalar(db.select(District).filter_by(code="KG-N-ATB"))
+    assert (at_bashy.name_ky, at_bashy.name_ru, at_bashy.name_en) == (
+        "Ат-Башы району", "Ат-Башинский район", "At-Bashy District")
+    assert at_bashy.region.code == "KG-N"
+
+
+def test_create_admin_and_grant_moderator(runner):
+    result = runner.invoke(args=["users", "create-admin", "root@example.kg", "--password", "a long password"])
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(db.select(User).filter_by(email="root@example.kg"))
+    assert admin.role == Role.ADMIN and admin.check_password("a long password")
+
+    user = make_user(email="mod@example.kg")
+    result = runner.invoke(args=["users", "grant", "moderator", "MOD@example.kg"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.role == Role.MODERATOR
+    event = db.session.scalar(db.select(AuditEvent).filter_by(action="user.role_changed", target_id=user.id))
+    assert event.actor_id is None and event.reason == "flask users grant moderator"
+
+
+def test_grant_to_unknown_user_fails_clearly(runner):
+    result = runner.invoke(args=["users", "grant", "moderator", "ghost@example.kg"])
+    assert result.exit_code != 0 and "No user with the email ghost@example.kg" in result.output
+
+
+def test_create_admin_refuses_a_short_password(runner):
+    result = runner.invoke(args=["users", "create-admin", "root@example.kg", "--password", "short"])
+    assert result.exit_code != 0 and "at least 8 characters" in result.output
+    assert db.session.scalar(db.select(User).filter_by(email="root@example.kg")) is None
+
+
+def test_demo_loads_once_and_prints_working_passwords(runner, client):
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.output.splitlines() if "@birge.example" in line]
+    credentials = {fields[0]: fields[1] for fields in lines}
+    assert {"admin@birge.example", "moderator@birge.example"} <= set(credentials)
+    assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 3
+    approved = db.session.scalar(db.select(db.func.count(LsgMembership.id)).filter_by(status=MembershipStatus.APPROVED))
+    assert approved == 3
+
+    response = client.post("/auth/login", data={"email": "moderator@birge.example",
+                                                "password": credentials["moderator@birge.example"]})
+    assert response.status_code == 302
+    assert "Эрмек Сыдыков" in client.get("/moderation/memberships").get_data(as_text=True)
+
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "nothing loaded" in again.output
+    assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 3
