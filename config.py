@@ -49,6 +49,7 @@ class Config:
     LOGIN_RATE_LIMIT_PER_EMAIL = os.environ.get("LOGIN_RATE_LIMIT_PER_EMAIL", "5 per minute")
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (N=32768)
 
     # Without MAIL_SERVER, mail is printed to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -61,13 +62,19 @@ class Config:
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sqlite")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
 
+    # Map background tiles; the pages still work (marker, place name) when these cannot load.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024  # a form may carry several 8 MB photos
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
 
     @classmethod
     def init_secret_key(cls):
@@ -93,6 +100,8 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # The same algorithm at a low cost: tests hash hundreds of passwords.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}
     RATELIMIT_STORAGE_URI = "memory://"

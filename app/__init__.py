@@ -51,15 +51,19 @@ def register_blueprints(app):
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.lsgs import bp as lsgs_bp
+    from app.blueprints.media import bp as media_bp
     from app.blueprints.moderation import bp as moderation_bp
+    from app.blueprints.projects import bp as projects_bp
     from app.blueprints.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(lsgs_bp, url_prefix="/lsgs")
+    app.register_blueprint(projects_bp, url_prefix="/projects")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(media_bp, url_prefix="/media")
 
 
 def register_request_hooks(app):
@@ -78,7 +82,12 @@ def register_error_handlers(app):
 def register_template_helpers(app):
     from app import authz
     from app.i18n import language_choices
+    from app.markdown import render_markdown
     from app.models._common import current_language
+    from app.money import format_money
+
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(render_markdown, "markdown")
 
     @app.context_processor
     def inject_helpers():

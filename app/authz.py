@@ -41,7 +41,15 @@ is_moderator = Permission(lambda u, t: u.is_moderator, "is_moderator")
 is_admin = Permission(lambda u, t: u.is_admin, "is_admin")
 is_official_of = Permission(_is_official_of, "is_official_of")
 
+def _is_official_of_project_lsg(user, project):
+    return project is not None and _is_official_of(user, project.lsg)
+
+
+is_project_official = Permission(_is_official_of_project_lsg, "is_project_official")
+
 can_moderate = is_moderator | is_admin
+can_edit_project = is_project_official
+can_see_unpublished_project = is_project_official | can_moderate
 can_administer = is_admin
 can_request_membership = is_authenticated
 can_act_for_lsg = is_official_of

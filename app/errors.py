@@ -6,8 +6,9 @@ class DomainError(Exception):
     status_code = 400
     default_message = _l("The request could not be completed.")
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, field=None):
         self.message = message or self.default_message
+        self.field = field  # the form field the message belongs to, when there is one
         super().__init__(self.message)
 
 

@@ -1,7 +1,7 @@
 """Request-wide safety: the login loader, the one commit per request, headers, safe redirects."""
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
 from app.extensions import db
 from app.models import User
@@ -28,13 +28,18 @@ def commit_or_rollback(response):
 
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
 
+def _tile_origin():
+    parts = urlsplit(current_app.config.get("MAP_TILE_URL") or "")
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def set_security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(tiles=_tile_origin()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -66,19 +66,35 @@ def prepare_database(url):
         db.engine.dispose()
 
 
+# Seeded once per database and never changed by tests (admins only add municipalities).
+REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills"}
+
+
+def _seeded_municipality_codes():
+    import csv
+
+    from app.services.reference import SEED_DIR
+
+    with open(SEED_DIR / "municipalities.csv", newline="", encoding="utf-8") as f:
+        return [row["code"] for row in csv.DictReader(f)]
+
+
+SEEDED_MUNICIPALITIES = _seeded_municipality_codes()
+
+
 def empty_database(app):
+    """Remove every row a test made, keeping the seeded reference data."""
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
         with db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"))
             else:
                 for table in tables:
                     connection.execute(text(f"DELETE FROM {table}"))
-        seed_reference_data()
-        db.session.commit()
-        db.session.remove()
+            added = db.table("municipalities", db.column("code"))
+            connection.execute(added.delete().where(added.c.code.notin_(SEEDED_MUNICIPALITIES)))
         db.engine.dispose()
 
 
@@ -99,8 +115,8 @@ def app_overrides():
 
 
 @pytest.fixture
-def app(db_url, app_overrides):
-    app = make_app(db_url, **app_overrides)
+def app(db_url, app_overrides, tmp_path):
+    app = make_app(db_url, **{"UPLOAD_DIR": str(tmp_path / "uploads"), **app_overrides})
     limiter.reset()
     with app.app_context():
         yield app

@@ -1,6 +1,7 @@
 """The operator's commands: seed, demo, users create-admin, users grant."""
 from app.extensions import db
-from app.models import AuditEvent, District, Lsg, LsgMembership, MembershipStatus, Region, Role, User
+from app.models import (AuditEvent, District, Lsg, LsgMembership, MembershipStatus, Project, ProjectStatus,
+                        Region, Role, User)
 from tests.factories import make_user
 
 
@@ -48,9 +49,9 @@ def test_demo_loads_once_and_prints_working_passwords(runner, client):
     lines = [line.split() for line in result.output.splitlines() if "@birge.example" in line]
     credentials = {fields[0]: fields[1] for fields in lines}
     assert {"admin@birge.example", "moderator@birge.example"} <= set(credentials)
-    assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 3
+    assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 4
     approved = db.session.scalar(db.select(db.func.count(LsgMembership.id)).filter_by(status=MembershipStatus.APPROVED))
-    assert approved == 3
+    assert approved == 4
 
     response = client.post("/auth/login", data={"email": "moderator@birge.example",
                                                 "password": credentials["moderator@birge.example"]})
@@ -59,4 +60,20 @@ def test_demo_loads_once_and_prints_working_passwords(runner, client):
 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output
-    assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 3
+    assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 4
+
+
+def test_demo_shows_published_projects_of_every_kind_with_photos(runner, client):
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    listing = client.get("/projects/").get_data(as_text=True)
+    for title in ("Ат-Башы дарыясы аркылуу жөө көпүрө", "Ремонт ФАП в селе Кызыл-Суу",
+                  "New roof for School No. 3 in Nookat", "Водопровод для улицы Ленина в Токтогуле",
+                  "Хирургиялык жума: Ат-Башы райондук ооруканасы"):
+        assert title in listing
+    surgery = db.session.scalar(db.select(Project).filter_by(title="Хирургиялык жума: Ат-Башы райондук ооруканасы"))
+    assert sorted(n.skill.code for n in surgery.needs if n.skill) == ["anaesthetist", "nurse", "surgeon"]
+    page = client.get(f"/projects/{surgery.id}").get_data(as_text=True)
+    photo = page.split('/media/')[1].split('"')[0]
+    assert client.get(f"/media/{photo}").status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Project.id)).where(Project.status == ProjectStatus.SUBMITTED)) == 1

@@ -8,6 +8,7 @@ import secrets
 from app.extensions import db
 from app.models import Municipality, Role, User
 from app.services.accounts import register_user
+from app.services.demo_projects import load_demo_projects
 from app.services.memberships import approve_membership, request_membership
 from app.services.reference import add_lsg
 from app.services.users import create_admin, set_role
@@ -17,6 +18,7 @@ DEMO_LSGS = [
     ("KG-N-ATB-01", "Ат-Башы айыл өкмөтү", "Ат-Башинский айыл окмоту", "At-Bashy ayil okmotu"),
     ("KG-Y-JOG-01", "Кызыл-Суу айыл өкмөтү", "Кызыл-Суйский айыл окмоту", "Kyzyl-Suu ayil okmotu"),
     ("KG-O-NOO-01", "Ноокат шаарынын мэриясы", "Мэрия города Ноокат", "Nookat town hall"),
+    ("KG-J-TOK-01", "Токтогул шаарынын мэриясы", "Мэрия города Токтогул", "Toktogul town hall"),
 ]
 
 DEMO_PEOPLE = [
@@ -26,6 +28,7 @@ DEMO_PEOPLE = [
     ("atbashy@birge.example", "Нурлан Асанов", "ky", ("official", 0, "Айыл өкмөтүнүн башчысы")),
     ("kyzylsuu@birge.example", "Гульмира Токтосунова", "ru", ("official", 1, "Глава айыл окмоту")),
     ("nookat@birge.example", "Бекзат Маматов", "ky", ("official", 2, "Мэрдин орун басары")),
+    ("toktogul@birge.example", "Марина Ким", "ru", ("official", 3, "Специалист мэрии по инвестициям")),
     ("aibek@birge.example", "Айбек Жумабеков", "ru", "member"),
     ("jyldyz@birge.example", "Jyldyz Osmonova", "en", "member"),
     ("applicant@birge.example", "Эрмек Сыдыков", "ky", ("applicant", 0, "Бухгалтер")),
@@ -55,6 +58,7 @@ def load_demo_data():
                             name_en=name_en))
 
     moderator = None
+    officials = {}
     for email, name, locale, kind in DEMO_PEOPLE[1:]:
         secret = password()
         user = register_user(email=email, password=secret, name=name, locale=locale)
@@ -68,5 +72,7 @@ def load_demo_data():
             membership = request_membership(user, lsgs[lsg_index], position=position)
             if what == "official":
                 approve_membership(moderator, membership, reason="Demo: identity checked by phone.")
+                officials[lsgs[lsg_index].name_en] = user
             credentials.append((email, f"{what} ({lsgs[lsg_index].name_en})", secret))
+    load_demo_projects(officials, moderator)
     return credentials

@@ -21,3 +21,21 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), choices=[], validators=[Optional()])
     actor = StringField(_l("Actor's email"), validators=[Optional(), Length(max=254)])
     target_type = SelectField(_l("Object"), choices=[], validators=[Optional()])
+
+
+class ProjectDecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[
+        ("publish", _l("Publish")), ("request_changes", _l("Request changes")), ("reject", _l("Reject"))])
+    reason = TextAreaField(
+        _l("Reason (shown to the officials; public for publish and reject)"),
+        validators=[DataRequired(message=_l("Please give a reason for your decision.")),
+                    Length(max=2000, message=_l("At most %(max)d characters."))],
+    )
+
+
+class UnpublishForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why the project is taken down (public)"),
+        validators=[DataRequired(message=_l("Please give a reason for your decision.")),
+                    Length(max=2000, message=_l("At most %(max)d characters."))],
+    )

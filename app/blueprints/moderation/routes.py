@@ -1,15 +1,33 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.blueprints import form_status
+from app.blueprints import form_status, show_error_on_form
 from app.blueprints.moderation import bp
-from app.blueprints.moderation.forms import AuditFilterForm, DecisionForm
+from app.blueprints.moderation.forms import AuditFilterForm, DecisionForm, ProjectDecisionForm, UnpublishForm
 from app.errors import DomainError
+from app.extensions import db
+from app.models import Region, Sector
 from app.services import audit, memberships
+from app.services import projects as projects_service
+from app.services.project_pages import readable_changes
 
 ACTION_LABELS = {
+    "project.created": _l("Project created"),
+    "project.submitted": _l("Project submitted"),
+    "project.revision_submitted": _l("Changes submitted"),
+    "project.published": _l("Project published"),
+    "project.revision_published": _l("Changes published"),
+    "project.changes_requested": _l("Changes requested"),
+    "project.revision_changes_requested": _l("Changes to the published project requested"),
+    "project.rejected": _l("Project rejected"),
+    "project.unpublished": _l("Project unpublished"),
+    "project.cancelled": _l("Project cancelled"),
+    "project.started": _l("Work started"),
+    "project.completed": _l("Project completed"),
+    "project.update_posted": _l("Update posted"),
     "membership.requested": _l("Membership requested"),
     "membership.approved": _l("Membership approved"),
     "membership.rejected": _l("Membership rejected"),
@@ -20,6 +38,7 @@ ACTION_LABELS = {
 
 TARGET_TYPES = [
     ("", _l("All")),
+    ("projects", _l("Projects")),
     ("lsg_memberships", _l("LSG memberships")),
     ("users", _l("Users")),
     ("lsgs", _l("LSGs")),
@@ -83,3 +102,78 @@ def audit_log():
         "moderation/audit.html", form=form, events=events, filter_args=filter_args,
         action_labels=ACTION_LABELS, target_labels=dict(TARGET_TYPES),
     )
+
+
+# ---------------------------------------------------------------- projects
+
+
+def _filter_choices():
+    regions = db.session.scalars(db.select(Region).order_by(Region.name_en)).all()
+    sectors = db.session.scalars(db.select(Sector).order_by(Sector.id)).all()
+    return [(0, _("All regions"))] + [(r.id, r.name) for r in regions], \
+        [(0, _("All sectors"))] + [(s.id, s.name) for s in sectors]
+
+
+@bp.get("/projects")
+@login_required
+def projects_queue():
+    region_id = request.args.get("region", 0, type=int)
+    sector_id = request.args.get("sector", 0, type=int)
+    queue = projects_service.review_queue(current_user, region_id=region_id or None, sector_id=sector_id or None)
+    regions, sectors = _filter_choices()
+    return render_template("moderation/projects.html", queue=queue, regions=regions, sectors=sectors,
+                           region_id=region_id, sector_id=sector_id, bulk_form=ProjectDecisionForm(formdata=None))
+
+
+def _render_project(project, form, unpublish_form, status=200):
+    return render_template(
+        "moderation/project_detail.html", project=project, form=form, unpublish_form=unpublish_form,
+        changes=readable_changes(project), problems=projects_service.problems(project),
+    ), status
+
+
+@bp.route("/projects/<int:project_id>", methods=["GET", "POST"])
+@login_required
+def project_detail(project_id):
+    project = projects_service.project_for_review(current_user, project_id)
+    form = ProjectDecisionForm()
+    unpublish_form = UnpublishForm(prefix="unpublish", formdata=None)
+    if form.validate_on_submit():
+        decide = projects_service.DECISIONS[form.decision.data]
+        try:
+            decide(current_user, project, reason=form.reason.data)
+        except DomainError as error:
+            show_error_on_form(form, error)
+            return _render_project(project, form, unpublish_form, error.status_code)
+        flash(_("Decision saved."), "success")
+        return redirect(url_for("moderation.projects_queue"))
+    return _render_project(project, form, unpublish_form, form_status(form))
+
+
+@bp.post("/projects/<int:project_id>/unpublish")
+@login_required
+def unpublish_project(project_id):
+    project = projects_service.project_for_review(current_user, project_id)
+    form = UnpublishForm(prefix="unpublish")
+    if not form.validate_on_submit():
+        return _render_project(project, ProjectDecisionForm(formdata=None), form, 422)
+    try:
+        projects_service.unpublish_project(current_user, project, reason=form.reason.data)
+    except DomainError as error:
+        show_error_on_form(form, error)
+        return _render_project(project, ProjectDecisionForm(formdata=None), form, error.status_code)
+    flash(_("The project is no longer public."), "success")
+    return redirect(url_for("moderation.project_detail", project_id=project.id))
+
+
+@bp.post("/projects/bulk")
+@login_required
+def bulk_decide():
+    form = ProjectDecisionForm()
+    project_ids = request.form.getlist("project_ids", type=int)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("moderation.projects_queue")), 303
+    decided = projects_service.decide_many(current_user, project_ids, form.decision.data, reason=form.reason.data)
+    flash(ngettext("%(num)d project decided.", "%(num)d projects decided.", len(decided)), "success")
+    return redirect(url_for("moderation.projects_queue"))

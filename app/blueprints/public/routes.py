@@ -1,10 +1,14 @@
-from flask import abort, current_app, render_template, request, session
+import csv
+import io
+
+from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.blueprints import redirect_next
 from app.blueprints.public import bp
 from app.extensions import db
+from app.services import projects as projects_service
 from app.services.accounts import set_language
 
 
@@ -32,3 +36,44 @@ def healthz():
         current_app.logger.exception("Health check: database unreachable")
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+def public_title(project):
+    """A project never published (rejected at first review) keeps its title private."""
+    return (project.published_snapshot or {}).get("title")
+
+
+def _decision_record(event, project):
+    return {
+        "date": event.created_at.isoformat(timespec="seconds") + "Z",
+        "decision": event.action.removeprefix("project."),
+        "project_id": project.id,
+        "project_title": public_title(project),
+        "lsg": project.lsg.name_en,
+        "reason": event.reason,
+        "url": url_for("projects.detail", project_id=project.id, _external=True),
+    }
+
+
+@bp.get("/decisions")
+def decisions():
+    page = request.args.get("page", 1, type=int)
+    pagination, decisions = projects_service.public_decisions(page=page)
+    return render_template("public/decisions.html", pagination=pagination, decisions=decisions,
+                           public_title=public_title)
+
+
+@bp.get("/decisions.json")
+def decisions_json():
+    return jsonify(decisions=[_decision_record(e, p) for e, p in projects_service.all_public_decisions()])
+
+
+@bp.get("/decisions.csv")
+def decisions_csv():
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["date", "decision", "project_id", "project_title", "lsg", "reason", "url"])
+    writer.writeheader()
+    for event, project in projects_service.all_public_decisions():
+        writer.writerow(_decision_record(event, project))
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=birge-decisions.csv"})

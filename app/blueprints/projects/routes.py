@@ -1,0 +1,312 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.authz import can_edit_project, can_see_unpublished_project
+from app.blueprints import form_status, show_error_on_form
+from app.blueprints.projects import bp
+from app.blueprints.projects.forms import (
+    FundsNeedForm,
+    InKindNeedForm,
+    MilestoneForm,
+    PhotoForm,
+    ProjectForm,
+    ReasonForm,
+    ShareForm,
+    SkillNeedForm,
+    UpdateForm,
+)
+from app.errors import DomainError
+from app.extensions import db
+from app.models import Sector, Skill
+from app.services import projects as service
+from app.services.project_pages import project_page, readable_changes
+
+
+def _sector_choices():
+    sectors = db.session.scalars(db.select(Sector).order_by(Sector.id)).all()
+    return [(0, "—")] + [(s.id, s.name) for s in sectors]
+
+
+def _project_fields(form):
+    sector = db.session.get(Sector, form.sector.data) if form.sector.data else None
+    return dict(
+        title=form.title.data, summary=form.summary.data, description=form.description.data, sector=sector,
+        currency=form.currency.data, budget=form.budget.data, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data, lat=form.lat.data, lon=form.lon.data,
+    )
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@bp.get("/")
+def index():
+    page = request.args.get("page", 1, type=int)
+    return render_template("projects/index.html", projects=service.published_projects(page=page))
+
+
+@bp.get("/<int:project_id>")
+def detail(project_id):
+    project = service.visible_project(current_user, project_id)
+    # Officials and moderators see the working copy; everyone else the approved version.
+    working = request.args.get("version") != "published" and can_see_unpublished_project(current_user, project)
+    return render_template("projects/detail.html", page=project_page(project, working_copy=working),
+                           project=project)
+
+
+# ---------------------------------------------------------------- the officials' editor
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    return render_template("projects/mine.html", projects=service.projects_of_official(current_user),
+                           lsgs=service.lsgs_of_official(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    lsgs = service.lsgs_of_official(current_user)
+    if not lsgs:
+        flash(_("Only officials of a local government can create projects. Ask to join yours first."), "info")
+        return redirect(url_for("lsgs.index"))
+    form = ProjectForm()
+    form.lsg.choices = [(lsg.id, lsg.name) for lsg in lsgs]
+    form.sector.choices = _sector_choices()
+    if form.validate_on_submit():
+        lsg = next(lsg for lsg in lsgs if lsg.id == form.lsg.data)
+        try:
+            project = service.create_project(current_user, lsg, **_project_fields(form))
+        except DomainError as error:
+            show_error_on_form(form, error)
+            return render_template("projects/edit.html", form=form, project=None), error.status_code
+        flash(_("The draft is saved. Add the needs, the co-financing plan and milestones."), "success")
+        return redirect(url_for("projects.manage", project_id=project.id))
+    return render_template("projects/edit.html", form=form, project=None), form_status(form)
+
+
+def _editable(project_id):
+    project = service.visible_project(current_user, project_id)
+    if not can_edit_project(current_user, project):
+        abort(403)
+    return project
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id):
+    project = _editable(project_id)
+    form = ProjectForm(obj=project if request.method == "GET" else None)
+    form.lsg.choices = [(project.lsg.id, project.lsg.name)]
+    form.lsg.data = project.lsg.id
+    form.sector.choices = _sector_choices()
+    if request.method == "GET":
+        form.sector.data = project.sector_id or 0
+    if form.validate_on_submit():
+        try:
+            service.update_project(current_user, project, **_project_fields(form))
+        except DomainError as error:
+            show_error_on_form(form, error)
+            return render_template("projects/edit.html", form=form, project=project), error.status_code
+        flash(_("Saved."), "success")
+        return redirect(url_for("projects.manage", project_id=project.id))
+    return render_template("projects/edit.html", form=form, project=project), form_status(form)
+
+
+def _skill_choices():
+    return [(s.id, s.name) for s in db.session.scalars(db.select(Skill).order_by(Skill.id)).all()]
+
+
+def render_manage(project, status=200, **bound):
+    forms = {
+        "funds_form": FundsNeedForm(prefix="funds", formdata=None),
+        "skill_form": SkillNeedForm(prefix="skill", formdata=None),
+        "inkind_form": InKindNeedForm(prefix="inkind", formdata=None),
+        "share_form": ShareForm(prefix="share", formdata=None),
+        "milestone_form": MilestoneForm(prefix="milestone", formdata=None),
+        "photo_form": PhotoForm(prefix="photo", formdata=None),
+        "cancel_form": ReasonForm(prefix="cancel", formdata=None),
+    }
+    forms.update(bound)
+    forms["skill_form"].skill.choices = _skill_choices()
+    if request.method == "GET":
+        forms["funds_form"].currency.data = project.currency
+    return render_template(
+        "projects/manage.html", project=project, problems=service.problems(project),
+        changes=readable_changes(project), **forms,
+    ), status
+
+
+@bp.get("/<int:project_id>/manage")
+@login_required
+def manage(project_id):
+    return render_manage(_editable(project_id))
+
+
+def _edit_action(project, form_name, form, action, success_message):
+    """Run one editor action: validate its form, call the service, or show the page with errors."""
+    if not form.validate_on_submit():
+        return render_manage(project, 422, **{form_name: form})
+    try:
+        action(form)
+    except DomainError as error:
+        show_error_on_form(form, error)
+        return render_manage(project, error.status_code, **{form_name: form})
+    flash(success_message, "success")
+    return redirect(url_for("projects.manage", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/needs/funds")
+@login_required
+def add_funds_need(project_id):
+    project = _editable(project_id)
+    form = FundsNeedForm(prefix="funds")
+    return _edit_action(project, "funds_form", form, lambda f: service.add_need(
+        current_user, project, "funds", title=f.title.data, target_amount=f.target_amount.data,
+        currency=f.currency.data), _("The need has been added."))
+
+
+@bp.post("/<int:project_id>/needs/skill")
+@login_required
+def add_skill_need(project_id):
+    project = _editable(project_id)
+    form = SkillNeedForm(prefix="skill")
+    form.skill.choices = _skill_choices()
+    return _edit_action(project, "skill_form", form, lambda f: service.add_need(
+        current_user, project, "skill", skill=db.session.get(Skill, f.skill.data), title=f.title.data,
+        slots=f.slots.data, starts_on=f.starts_on.data, ends_on=f.ends_on.data, on_site=f.on_site.data == "1",
+        requirements=f.requirements.data, verified_required=f.verified_required.data),
+        _("The need has been added."))
+
+
+@bp.post("/<int:project_id>/needs/in-kind")
+@login_required
+def add_inkind_need(project_id):
+    project = _editable(project_id)
+    form = InKindNeedForm(prefix="inkind")
+    return _edit_action(project, "inkind_form", form, lambda f: service.add_need(
+        current_user, project, "in_kind", title=f.title.data, item=f.item.data, quantity=f.quantity.data,
+        unit=f.unit.data), _("The need has been added."))
+
+
+@bp.post("/<int:project_id>/shares")
+@login_required
+def add_share(project_id):
+    project = _editable(project_id)
+    form = ShareForm(prefix="share")
+    return _edit_action(project, "share_form", form, lambda f: service.add_share(
+        current_user, project, source=f.source.data, label=f.label.data, planned=f.planned.data,
+        received=f.received.data or 0, conditional=f.conditional.data, condition=f.condition.data),
+        _("The share has been added."))
+
+
+@bp.post("/<int:project_id>/milestones")
+@login_required
+def add_milestone(project_id):
+    project = _editable(project_id)
+    form = MilestoneForm(prefix="milestone")
+    return _edit_action(project, "milestone_form", form, lambda f: service.add_milestone(
+        current_user, project, title=f.title.data, amount=f.amount.data, due_on=f.due_on.data),
+        _("The milestone has been added."))
+
+
+@bp.post("/<int:project_id>/photos")
+@login_required
+def add_photo(project_id):
+    project = _editable(project_id)
+    form = PhotoForm(prefix="photo")
+    return _edit_action(project, "photo_form", form, lambda f: service.add_photo(
+        current_user, project, f.photo.data, caption=f.caption.data), _("The photo has been added."))
+
+
+REMOVERS = {
+    "needs": service.remove_need,
+    "shares": service.remove_share,
+    "milestones": service.remove_milestone,
+    "photos": service.remove_photo,
+}
+
+
+@bp.post("/<int:project_id>/<any(needs, shares, milestones, photos):collection>/<int:item_id>/delete")
+@login_required
+def remove_item(project_id, collection, item_id):
+    project = _editable(project_id)
+    REMOVERS[collection](current_user, project, item_id)
+    flash(_("Removed."), "success")
+    return redirect(url_for("projects.manage", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/photos/<int:photo_id>/cover")
+@login_required
+def set_cover(project_id, photo_id):
+    project = _editable(project_id)
+    service.set_cover(current_user, project, photo_id)
+    flash(_("The cover photo has been changed."), "success")
+    return redirect(url_for("projects.manage", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/submit")
+@login_required
+def submit(project_id):
+    project = _editable(project_id)
+    try:
+        service.submit_project(current_user, project)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_manage(project, error.status_code)
+    flash(_("Sent for review. A moderator will publish it or tell you what to change."), "success")
+    return redirect(url_for("projects.manage", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/start")
+@login_required
+def start(project_id):
+    project = _editable(project_id)
+    service.start_work(current_user, project)
+    flash(_("The project is marked as in progress."), "success")
+    return redirect(url_for("projects.detail", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/cancel")
+@login_required
+def cancel(project_id):
+    project = _editable(project_id)
+    form = ReasonForm(prefix="cancel")
+    return _edit_action(project, "cancel_form", form, lambda f: service.cancel_project(
+        current_user, project, reason=f.reason.data), _("The project has been cancelled."))
+
+
+# ---------------------------------------------------------------- updates and spending reports
+
+
+def _milestone_choices(project):
+    return [(0, "—")] + [(m.id, m.title) for m in project.milestones]
+
+
+@bp.route("/<int:project_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def new_update(project_id):
+    project = _editable(project_id)
+    form = UpdateForm()
+    for line in form.spending:
+        line.form.milestone.choices = _milestone_choices(project)
+    if form.validate_on_submit():
+        spending = [
+            (line.form.milestone.data, line.form.amount.data, line.form.purpose.data, line.form.receipt.data)
+            for line in form.spending
+            if line.form.amount.data or line.form.purpose.data or line.form.milestone.data
+        ]
+        photos = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
+        try:
+            service.post_update(current_user, project, body=form.body.data, spending=spending, photos=photos,
+                                final_report=form.final_report.data)
+        except DomainError as error:
+            show_error_on_form(form, error)
+            return render_template("projects/update_form.html", form=form, project=project), error.status_code
+        flash(_("The update is published on the project page."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/update_form.html", form=form, project=project,
+                           max_upload_mb=current_app.config.get("UPLOAD_MAX_BYTES", 0) // (1024 * 1024)), \
+        form_status(form)

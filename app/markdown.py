@@ -1,0 +1,17 @@
+"""Descriptions and updates are written in Markdown and shown as sanitized HTML."""
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "a", "code", "pre", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(text):
+    """Markdown to HTML with only harmless tags left; raw HTML and scripts in the text are dropped."""
+    html = markdown_lib.markdown(text or "", extensions=[], output_format="html")
+    clean = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Markup(clean)

@@ -1,0 +1,174 @@
+"""What a project page shows, assembled from a version of the project (published or working)."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.extensions import db
+from app.markdown import render_markdown
+from app.models import Municipality, NeedKind, Sector, Skill
+from app.money import format_money, percent
+from app.services.projects import changes_since_review, is_stale, milestone_spending, snapshot
+
+
+@dataclass
+class NeedView:
+    id: int
+    kind: str
+    title: str
+    currency: str | None = None
+    target_amount: int | None = None
+    skill: Skill | None = None
+    slots: int | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    on_site: bool | None = None
+    requirements: str | None = None
+    verified_required: bool = False
+    item: str | None = None
+    quantity: int | None = None
+    unit: str | None = None
+    done: int = 0
+    total: int = 0
+
+    @property
+    def percent(self):
+        return percent(self.done, self.total)
+
+
+@dataclass
+class ShareView:
+    source: str
+    label: str
+    planned: int
+    received: int
+    conditional: bool
+    condition: str
+
+    @property
+    def percent(self):
+        return percent(self.received, self.planned)
+
+
+@dataclass
+class MilestoneView:
+    title: str
+    due_on: date | None
+    planned: int
+    spent: int
+
+    @property
+    def percent(self):
+        return percent(self.spent, self.planned)
+
+
+@dataclass
+class ProjectPage:
+    title: str
+    summary: str
+    description_html: str
+    sector: Sector | None
+    municipality: Municipality
+    lat: float
+    lon: float
+    has_own_point: bool
+    currency: str
+    budget: int
+    starts_on: date | None
+    ends_on: date | None
+    needs: list[NeedView] = field(default_factory=list)
+    shares: list[ShareView] = field(default_factory=list)
+    milestones: list[MilestoneView] = field(default_factory=list)
+    photos: list[dict] = field(default_factory=list)
+    working_copy: bool = False
+    stale: bool = False
+
+    @property
+    def cover(self):
+        return next((p for p in self.photos if p["is_cover"]), self.photos[0] if self.photos else None)
+
+    @property
+    def planned_total(self):
+        return sum(s.planned for s in self.shares)
+
+    @property
+    def received_total(self):
+        return sum(s.received for s in self.shares)
+
+
+def _day(value):
+    return date.fromisoformat(value) if value else None
+
+
+def need_progress(need):
+    """(done, total) for a need. Pledges are not built yet, so nothing is pledged: done is 0."""
+    if need["kind"] == NeedKind.FUNDS.value:
+        return 0, need["target_amount"] or 0
+    if need["kind"] == NeedKind.SKILL.value:
+        return 0, need["slots"] or 0
+    return 0, need["quantity"] or 0
+
+
+def project_page(project, *, working_copy):
+    data = snapshot(project) if working_copy or not project.published_snapshot else project.published_snapshot
+    municipality = db.session.scalar(db.select(Municipality).filter_by(code=data["municipality"]))
+    sector = db.session.scalar(db.select(Sector).filter_by(code=data["sector"])) if data["sector"] else None
+    skill_codes = {n["skill"] for n in data["needs"] if n["skill"]}
+    skills = {s.code: s for s in db.session.scalars(db.select(Skill).where(Skill.code.in_(skill_codes)))}
+    spent = {m.id: s for m, _planned, s in milestone_spending(project)}
+
+    needs = []
+    for n in data["needs"]:
+        done, total = need_progress(n)
+        needs.append(NeedView(
+            id=n["id"], kind=n["kind"], title=n["title"], currency=n["currency"], target_amount=n["target_amount"],
+            skill=skills.get(n["skill"]), slots=n["slots"], starts_on=_day(n["starts_on"]),
+            ends_on=_day(n["ends_on"]), on_site=n["on_site"], requirements=n["requirements"],
+            verified_required=n["verified_required"], item=n["item"], quantity=n["quantity"], unit=n["unit"],
+            done=done, total=total,
+        ))
+    has_point = data["lat"] is not None and data["lon"] is not None
+    return ProjectPage(
+        title=data["title"], summary=data["summary"], description_html=render_markdown(data["description"]),
+        sector=sector, municipality=municipality,
+        lat=data["lat"] if has_point else municipality.lat, lon=data["lon"] if has_point else municipality.lon,
+        has_own_point=has_point, currency=data["currency"], budget=data["budget"],
+        starts_on=_day(data["starts_on"]), ends_on=_day(data["ends_on"]), needs=needs,
+        shares=[ShareView(source=s["source"], label=s["label"], planned=s["planned"], received=s["received"],
+                          conditional=s["conditional"], condition=s["condition"]) for s in data["shares"]],
+        milestones=[MilestoneView(title=m["title"], due_on=_day(m["due_on"]), planned=m["amount"],
+                                  spent=spent.get(m["id"], 0)) for m in data["milestones"]],
+        photos=data["photos"], working_copy=working_copy, stale=is_stale(project),
+    )
+
+
+
+
+def _describe_item(field, item, currency, skill_names):
+    if field == "needs":
+        if item["kind"] == NeedKind.FUNDS.value:
+            return f"{item['title']}: {format_money(item['target_amount'], item['currency'])}"
+        if item["kind"] == NeedKind.SKILL.value:
+            skill = skill_names.get(item["skill"], item["skill"])
+            title = f"{item['title']}, " if item["title"] else ""
+            return f"{title}{skill} × {item['slots']}, {item['starts_on']} – {item['ends_on']}"
+        return f"{item['title']}: {item['quantity']} {item['unit'] or ''}".strip()
+    if field == "shares":
+        return f"{item['source']} {item['label']}: {format_money(item['planned'], currency)}".strip()
+    if field == "milestones":
+        return f"{item['title']}: {format_money(item['amount'], currency)}"
+    return item.get("caption") or item.get("filename", "")
+
+
+def readable_changes(project):
+    """[(field, [before...], [after...])] as short texts for the review page and the editor."""
+    readable = []
+    skill_names = {s.code: s.name for s in db.session.scalars(db.select(Skill))}
+    for name, before, after in changes_since_review(project):
+        if isinstance(before, list) or isinstance(after, list):
+            before = [_describe_item(name, item, project.currency, skill_names) for item in before or []]
+            after = [_describe_item(name, item, project.currency, skill_names) for item in after or []]
+        elif name == "budget":
+            before, after = [format_money(before, project.currency)], [format_money(after, project.currency)]
+        else:
+            before, after = [before] if before not in (None, "") else [], [after] if after not in (None, "") else []
+        readable.append((name, before, after))
+    return readable
