@@ -50,6 +50,8 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (N=32768)
+    # Offline pledges still unconfirmed after this many days expire (`flask pledges expire`).
+    PLEDGE_PENDING_DAYS = int(os.environ.get("PLEDGE_PENDING_DAYS", 30))
 
     # Without MAIL_SERVER, mail is printed to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -65,6 +67,14 @@ class Config:
     # Map background tiles; the pages still work (marker, place name) when these cannot load.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+    # Card payments (Stripe): hidden unless both keys are set. The API base and the Stripe.js
+    # address are configuration, so tests point them at localstripe.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

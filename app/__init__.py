@@ -53,14 +53,22 @@ def register_blueprints(app):
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
     from app.blueprints.moderation import bp as moderation_bp
+    from app.blueprints.payments import bp as payments_bp
+    from app.blueprints.pledges import bp as pledges_bp
+    from app.blueprints.profiles import bp as profiles_bp
     from app.blueprints.projects import bp as projects_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.webhooks import bp as webhooks_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(lsgs_bp, url_prefix="/lsgs")
     app.register_blueprint(projects_bp, url_prefix="/projects")
+    app.register_blueprint(pledges_bp, url_prefix="/pledges")
+    app.register_blueprint(payments_bp, url_prefix="/pay")
+    app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
+    app.register_blueprint(profiles_bp, url_prefix="/members")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp, url_prefix="/media")
@@ -85,6 +93,7 @@ def register_template_helpers(app):
     from app.markdown import render_markdown
     from app.models._common import current_language
     from app.money import format_money
+    from app.payments import card_enabled
 
     app.add_template_filter(format_money, "money")
     app.add_template_filter(render_markdown, "markdown")
@@ -92,7 +101,7 @@ def register_template_helpers(app):
     @app.context_processor
     def inject_helpers():
         return {"authz": authz, "language_choices": language_choices(),
-                "current_language": current_language()}
+                "current_language": current_language(), "card_enabled": card_enabled()}
 
 
 def register_commands(app):

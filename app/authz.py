@@ -47,12 +47,27 @@ def _is_official_of_project_lsg(user, project):
 
 is_project_official = Permission(_is_official_of_project_lsg, "is_project_official")
 
+
+def _is_official_of_any(user, lsg_ids):
+    from app.models import MembershipStatus
+
+    return bool(lsg_ids) and any(
+        m.lsg_id in lsg_ids and m.status == MembershipStatus.APPROVED for m in user.memberships
+    )
+
+
+is_official_of_any = Permission(_is_official_of_any, "is_official_of_any")  # target: a set of LSG ids
+is_profile_owner = Permission(lambda u, profile: profile is not None and profile.user_id == u.id,
+                              "is_profile_owner")
+
 can_moderate = is_moderator | is_admin
 can_edit_project = is_project_official
 can_see_unpublished_project = is_project_official | can_moderate
 can_administer = is_admin
 can_request_membership = is_authenticated
 can_act_for_lsg = is_official_of
+can_verify_credentials = can_moderate
+can_see_whole_profile = is_profile_owner | can_moderate
 
 
 def require(permission, user, target=None):

@@ -20,6 +20,7 @@ def register(app):
     app.cli.add_command(demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(pledges_cli)
 
 
 @click.command("seed")
@@ -114,3 +115,20 @@ def translate_update():
 def translate_compile():
     """Compile catalogs to .mo files."""
     _pybabel("compile", "-d", _TRANSLATIONS)
+
+
+pledges_cli = AppGroup("pledges", help="Pledges of money and goods.")
+
+
+@pledges_cli.command("expire")
+@click.option("--days", type=int, default=None, help="Override PLEDGE_PENDING_DAYS.")
+def expire_command(days):
+    """Expire offline pledges that stayed unconfirmed for too long (audited)."""
+    from flask import current_app
+
+    from app.services.pledges import expire_pending
+
+    days = days if days is not None else current_app.config["PLEDGE_PENDING_DAYS"]
+    expired = expire_pending(days)
+    db.session.commit()
+    click.echo(f"{len(expired)} pending pledge(s) older than {days} days expired.")

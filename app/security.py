@@ -28,18 +28,37 @@ def commit_or_rollback(response):
 
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; img-src 'self' data:{tiles}; style-src 'self'; script-src 'self'{scripts}; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'{stripe}"
 )
 
 
+def _origin(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def _tile_origin():
-    parts = urlsplit(current_app.config.get("MAP_TILE_URL") or "")
-    return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+    origin = _origin(current_app.config.get("MAP_TILE_URL"))
+    return f" {origin}" if origin else ""
+
+
+def _stripe_sources():
+    """With card payments on: Stripe.js may load, call Stripe's API and show its frames (3-D Secure)."""
+    from app.payments import card_enabled
+
+    js = _origin(current_app.config.get("STRIPE_JS_URL"))
+    if not card_enabled() or not js:
+        return {"scripts": "", "stripe": ""}
+    api = _origin(current_app.config.get("STRIPE_API_BASE"))
+    connect = " ".join(dict.fromkeys(o for o in (js, api) if o))
+    frames = js + (" https://hooks.stripe.com" if js == "https://js.stripe.com" else "")
+    return {"scripts": f" {js}", "stripe": f"; connect-src 'self' {connect}; frame-src {frames}"}
 
 
 def set_security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(tiles=_tile_origin()))
+    response.headers.setdefault("Content-Security-Policy",
+                                CONTENT_SECURITY_POLICY.format(tiles=_tile_origin(), **_stripe_sources()))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

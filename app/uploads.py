@@ -60,8 +60,11 @@ class StoredImage:
     content_type: str
 
 
-def store_image(file_storage, *, max_side=2000):
-    """Check an uploaded image, re-encode it without metadata and store it; raise InvalidInput."""
+def store_image(file_storage, *, max_side=2000, private=False):
+    """Check an uploaded image, re-encode it without metadata and store it; raise InvalidInput.
+
+    A private image (a licence, a diploma) goes to a folder /media never serves; it reaches only
+    the people a view checks, through image_path(name, private=True)."""
     data = _read_limited(file_storage)
     image = _open(data)
     try:
@@ -75,25 +78,26 @@ def store_image(file_storage, *, max_side=2000):
     finally:
         image.close()
     name = f"{secrets.token_hex(16)}.{extension}"
-    _write_atomically(_upload_dir(), name, encoded)
+    _write_atomically(_upload_dir(private), name, encoded)
     # Stored before the database commits: if the transaction rolls back, the file goes too.
-    db.session.info.setdefault(_PENDING, []).append(image_path(name))
+    db.session.info.setdefault(_PENDING, []).append(image_path(name, private=private))
     return StoredImage(name, width, height, CONTENT_TYPES[extension])
 
 
-def delete_image(name):
-    image_path(name).unlink(missing_ok=True)
+def delete_image(name, *, private=False):
+    image_path(name, private=private).unlink(missing_ok=True)
 
 
-def image_path(name):
+def image_path(name, *, private=False):
     """The stored file's path; NotFound for anything but a name store_image could have made."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise NotFound()
-    return _upload_dir() / name
+    return _upload_dir(private) / name
 
 
-def _upload_dir():
-    return Path(current_app.config["UPLOAD_DIR"])
+def _upload_dir(private=False):
+    base = Path(current_app.config["UPLOAD_DIR"])
+    return base / "private" if private else base
 
 
 def _read_limited(file_storage):

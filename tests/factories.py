@@ -92,3 +92,27 @@ def jpeg_upload(seed=0, size=(320, 200), filename="photo.jpg"):
     Image.new("RGB", size, (40 * seed % 255, 120, 200)).save(buffer, "JPEG")
     buffer.seek(0)
     return FileStorage(stream=buffer, filename=filename, content_type="image/jpeg")
+
+
+def make_profile(user=None, *, skills=(), **fields):
+    """A member's profile with the given fields and skills (codes from the vocabulary)."""
+    from app.models import Skill
+    from app.services import profiles
+
+    user = user or make_user()
+    profile = profiles.update_profile(user, **fields)
+    for code in skills:
+        profiles.add_skill(user, db.session.scalar(db.select(Skill).filter_by(code=code)))
+    db.session.commit()
+    return profile
+
+
+def make_pending_credential(user=None, skill="surgeon"):
+    """A skill on the user's profile with a credential waiting for a moderator."""
+    from app.services import profiles
+
+    user = user or make_user()
+    profile = make_profile(user, skills=[skill])
+    held = profiles.submit_credential(user, profile.skills[-1].id, jpeg_upload())
+    db.session.commit()
+    return held

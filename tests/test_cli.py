@@ -74,6 +74,7 @@ def test_demo_shows_published_projects_of_every_kind_with_photos(runner, client)
     surgery = db.session.scalar(db.select(Project).filter_by(title="Хирургиялык жума: Ат-Башы райондук ооруканасы"))
     assert sorted(n.skill.code for n in surgery.needs if n.skill) == ["anaesthetist", "nurse", "surgeon"]
     page = client.get(f"/projects/{surgery.id}").get_data(as_text=True)
+    assert "1 of 3 places filled" in page  # the demo surgeon's accepted offer
     photo = page.split('/media/')[1].split('"')[0]
     assert client.get(f"/media/{photo}").status_code == 200
     assert db.session.scalar(db.select(db.func.count(Project.id)).where(Project.status == ProjectStatus.SUBMITTED)) == 1

@@ -22,6 +22,7 @@ WRITE_ROUTES = [
     ("photos/{photo}/delete", {}),
     ("photos/{photo}/cover", {}),
     ("submit", {}),
+    ("overfunding", {"allowed": "1"}),
     ("start", {}),
     ("cancel", {"cancel-reason": "Hijack"}),
     ("updates/new", {"body": "Hijack"}),
@@ -62,6 +63,7 @@ def test_outsiders_cannot_write(client, login_as, route, data, who, published):
         assert response.status_code == 404  # a draft does not exist for them
     db.session.refresh(project)
     assert snapshot(project) == before and project.status == status_before
+    assert not project.accepts_overfunding
     assert _audit_count() == audit_before
 
 

@@ -368,3 +368,12 @@ def test_cover_moves_when_the_cover_is_removed(client, login_as):
     assert client.post(f"/projects/{project.id}/photos/{first.id}/delete").status_code == 302
     db.session.refresh(second)
     assert second.is_cover
+
+
+def test_removing_a_share_updates_the_plan_at_once(app):
+    """Regression: a removed share used to stay in the loaded plan until the next request."""
+    official = make_official()
+    project = make_project(official, budget=100_000_00)
+    service.remove_share(official, project, project.shares[0].id)
+    service.add_share(official, project, source="programme", planned=25_000_00)
+    assert service.problems(project) == []

@@ -2,6 +2,27 @@
 from app.models.audit import AuditEvent
 from app.models.geo import District, Municipality, MunicipalityKind, Region, Sector, Skill
 from app.models.lsg import Lsg, LsgMembership, MembershipStatus
+from app.models.pledges import (
+    COUNTED_STATUSES,
+    RATE_SCALE,
+    ExchangeRate,
+    Pledge,
+    PledgeKind,
+    PledgeMethod,
+    PledgeStatus,
+    StripeEvent,
+)
+from app.models.profiles import (
+    COUNTRIES,
+    LANGUAGES,
+    OTHER_COUNTRY,
+    AvailabilityWindow,
+    MemberProfile,
+    ProfileSkill,
+    ProfileVisibility,
+    SkillStatus,
+    member_profile_sectors,
+)
 from app.models.projects import (
     CURRENCIES,
     PUBLIC_STATUSES,
@@ -21,6 +42,23 @@ from app.models.projects import (
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "COUNTED_STATUSES",
+    "RATE_SCALE",
+    "StripeEvent",
+    "ExchangeRate",
+    "Pledge",
+    "PledgeKind",
+    "PledgeMethod",
+    "PledgeStatus",
+    "COUNTRIES",
+    "LANGUAGES",
+    "OTHER_COUNTRY",
+    "AvailabilityWindow",
+    "MemberProfile",
+    "ProfileSkill",
+    "ProfileVisibility",
+    "SkillStatus",
+    "member_profile_sectors",
     "CURRENCIES",
     "PUBLIC_STATUSES",
     "AuditEvent",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -71,6 +72,8 @@ class Project(db.Model):
     budget: Mapped[int] = mapped_column(BigInteger, default=0)  # minor units
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    # The officials may keep taking money after the targets are met (a fund for more of the same).
+    accepts_overfunding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     status: Mapped[ProjectStatus] = mapped_column(
         str_enum(ProjectStatus, 24), default=ProjectStatus.DRAFT, index=True
@@ -154,6 +157,11 @@ class Need(db.Model):
 
     project: Mapped[Project] = relationship(back_populates="needs")
     skill: Mapped[Skill | None] = relationship()
+
+    @property
+    def label(self):
+        """Its title; a skill need without one goes by the skill's name in the reader's language."""
+        return self.title or (self.skill.name if self.skill else self.item or "")
 
 
 class ShareSource(enum.Enum):

@@ -8,7 +8,7 @@ import secrets
 from app.extensions import db
 from app.models import Municipality, Role, User
 from app.services.accounts import register_user
-from app.services.demo_projects import load_demo_projects
+from app.services.demo_projects import load_demo_pledges, load_demo_projects
 from app.services.memberships import approve_membership, request_membership
 from app.services.reference import add_lsg
 from app.services.users import create_admin, set_role
@@ -59,6 +59,7 @@ def load_demo_data():
 
     moderator = None
     officials = {}
+    members = []
     for email, name, locale, kind in DEMO_PEOPLE[1:]:
         secret = password()
         user = register_user(email=email, password=secret, name=name, locale=locale)
@@ -66,6 +67,7 @@ def load_demo_data():
             moderator = set_role(admin, user, Role.MODERATOR, reason="demo data")
             credentials.append((email, "moderator", secret))
         elif kind == "member":
+            members.append(user)
             credentials.append((email, "member", secret))
         else:
             what, lsg_index, position = kind
@@ -74,5 +76,6 @@ def load_demo_data():
                 approve_membership(moderator, membership, reason="Demo: identity checked by phone.")
                 officials[lsgs[lsg_index].name_en] = user
             credentials.append((email, f"{what} ({lsgs[lsg_index].name_en})", secret))
-    load_demo_projects(officials, moderator)
+    created = load_demo_projects(officials, moderator)
+    load_demo_pledges(admin, moderator, members, officials, created)
     return credentials

@@ -228,3 +228,52 @@ def load_demo_projects(officials, moderator):
         project.published_at = utcnow() - timedelta(days=3 * age + 1)
     db.session.flush()
     return created
+
+
+def load_demo_pledges(admin, moderator, members, officials, created):
+    """Exchange rates, profiles, and contributions in every state, so pages have life."""
+    from decimal import Decimal
+
+    from app.models import Municipality, NeedKind
+    from app.services import pledges, profiles
+
+    for currency, rate in (("USD", "87.45"), ("EUR", "94.20"), ("RUB", "1.08")):
+        pledges.set_rate(admin, currency, Decimal(rate))
+    bridge, clinic, school, _water, surgery = created
+    aibek, jyldyz = members
+
+    # Aibek: a surgeon from At-Bashy working in Moscow, his licence checked by a moderator.
+    at_bashy = db.session.scalar(db.select(Municipality).filter_by(code="KG-N-ATB-01"))
+    profiles.update_profile(aibek, country="RU", city="Москва", home_municipality=at_bashy,
+                            bio="Хирург, 12 лет стажа. Каждый год приезжаю домой в мае.",
+                            languages=["ky", "ru"], sectors=[_sector("health")], visibility="public",
+                            contact_officials_ok=True, contact_phone="+7 900 000 00 00")
+    week = next(n for n in surgery.needs if n.skill and n.skill.code == "surgeon")
+    profiles.add_availability(aibek, starts_on=week.starts_on, ends_on=week.ends_on)
+    held = profiles.add_skill(aibek, _skill("surgeon"))
+    profiles.submit_credential(aibek, held.id, _landscape(6, "clinic"))
+    profiles.verify_credential(moderator, held, reason="Лицензия проверена в реестре.")
+    offer = pledges.offer_skill(aibek, week, starts_on=week.starts_on, ends_on=week.ends_on,
+                                note="Общая хирургия, грыжи, холецистэктомии")
+    pledges.accept_offer(officials["At-Bashy ayil okmotu"], offer)
+    money = next(n for n in bridge.needs if n.kind == NeedKind.FUNDS)
+    official = officials["At-Bashy ayil okmotu"]
+    for member, amount, currency, method, reference in (
+        (aibek, 50_000, "KGS", "bank_transfer", "KICB 2026-11-02"),
+        (jyldyz, 300, "USD", "bank_transfer", "Wise 88231"),
+    ):
+        pledge = pledges.pledge_money(member, money, amount=amount * SOM, currency=currency, method=method,
+                                      reference=reference)
+        pledges.confirm_pledge(official, pledge, reference=reference)
+    pledges.pledge_money(aibek, money, amount=20_000 * SOM, currency="KGS", method="mobile_wallet",
+                         reference="MBank 5531", anonymous=True)  # still waiting for confirmation
+    cement = next(n for n in bridge.needs if n.kind == NeedKind.IN_KIND)
+    goods = pledges.pledge_goods(jyldyz, cement, quantity=40, note="A truck from Bishkek in May")
+    pledges.confirm_pledge(official, goods, reference="Delivery note 17")
+    clinic_money = next(n for n in clinic.needs if n.kind == NeedKind.FUNDS)
+    pledges.pledge_money(jyldyz, clinic_money, amount=100 * SOM, currency="EUR", method="bank_transfer",
+                         reference="SEPA 7781")
+    school_money = next(n for n in school.needs if n.currency == "USD")
+    pledge = pledges.pledge_money(aibek, school_money, amount=500 * SOM, currency="USD", method="bank_transfer",
+                                  reference="Swift 0192")
+    pledges.confirm_pledge(officials["Nookat town hall"], pledge, reference="Swift 0192")

@@ -4,8 +4,9 @@ from datetime import date
 
 from app.extensions import db
 from app.markdown import render_markdown
-from app.models import Municipality, NeedKind, Sector, Skill
+from app.models import Municipality, NeedKind, Sector, ShareSource, Skill
 from app.money import format_money, percent
+from app.services.pledges import confirmed_diaspora_money, confirmed_totals
 from app.services.projects import changes_since_review, is_stale, milestone_spending, snapshot
 
 
@@ -42,6 +43,7 @@ class ShareView:
     received: int
     conditional: bool
     condition: str
+    released: bool = False
 
     @property
     def percent(self):
@@ -94,17 +96,35 @@ class ProjectPage:
         return sum(s.received for s in self.shares)
 
 
+def _shares(project, data):
+    """The plan with confirmed diaspora money counted; a conditional match is released once every
+    diaspora share is complete (the condition 3x1-style programmes set)."""
+    diaspora_money = confirmed_diaspora_money(project)
+    shares = []
+    for s in data["shares"]:
+        received = s["received"] + (diaspora_money if s["source"] == ShareSource.DIASPORA.value else 0)
+        if s["source"] == ShareSource.DIASPORA.value:
+            diaspora_money = 0  # counted once, on the first diaspora share
+        shares.append(ShareView(source=s["source"], label=s["label"], planned=s["planned"], received=received,
+                                conditional=s["conditional"], condition=s["condition"]))
+    diaspora = [s for s in shares if s.source == ShareSource.DIASPORA.value]
+    complete = bool(diaspora) and all(s.received >= s.planned for s in diaspora)
+    for share in shares:
+        share.released = share.conditional and complete
+    return shares
+
+
 def _day(value):
     return date.fromisoformat(value) if value else None
 
 
-def need_progress(need):
-    """(done, total) for a need. Pledges are not built yet, so nothing is pledged: done is 0."""
+def need_progress(need, confirmed):
+    """(done, total) for a need: confirmed money, accepted skill offers, delivered goods."""
     if need["kind"] == NeedKind.FUNDS.value:
-        return 0, need["target_amount"] or 0
+        return confirmed.get(need["id"], 0), need["target_amount"] or 0
     if need["kind"] == NeedKind.SKILL.value:
-        return 0, need["slots"] or 0
-    return 0, need["quantity"] or 0
+        return confirmed.get(need["id"], 0), need["slots"] or 0
+    return confirmed.get(need["id"], 0), need["quantity"] or 0
 
 
 def project_page(project, *, working_copy):
@@ -115,9 +135,10 @@ def project_page(project, *, working_copy):
     skills = {s.code: s for s in db.session.scalars(db.select(Skill).where(Skill.code.in_(skill_codes)))}
     spent = {m.id: s for m, _planned, s in milestone_spending(project)}
 
+    confirmed = confirmed_totals([n["id"] for n in data["needs"]])
     needs = []
     for n in data["needs"]:
-        done, total = need_progress(n)
+        done, total = need_progress(n, confirmed)
         needs.append(NeedView(
             id=n["id"], kind=n["kind"], title=n["title"], currency=n["currency"], target_amount=n["target_amount"],
             skill=skills.get(n["skill"]), slots=n["slots"], starts_on=_day(n["starts_on"]),
@@ -132,8 +153,7 @@ def project_page(project, *, working_copy):
         lat=data["lat"] if has_point else municipality.lat, lon=data["lon"] if has_point else municipality.lon,
         has_own_point=has_point, currency=data["currency"], budget=data["budget"],
         starts_on=_day(data["starts_on"]), ends_on=_day(data["ends_on"]), needs=needs,
-        shares=[ShareView(source=s["source"], label=s["label"], planned=s["planned"], received=s["received"],
-                          conditional=s["conditional"], condition=s["condition"]) for s in data["shares"]],
+        shares=_shares(project, data),
         milestones=[MilestoneView(title=m["title"], due_on=_day(m["due_on"]), planned=m["amount"],
                                   spent=spent.get(m["id"], 0)) for m in data["milestones"]],
         photos=data["photos"], working_copy=working_copy, stale=is_stale(project),

@@ -27,7 +27,6 @@ from app.models import (
     ProjectStatus,
     ProjectUpdate,
     RevisionState,
-    Sector,
     ShareSource,
     Skill,
     SpendingLine,
@@ -221,7 +220,7 @@ def _owned(model, project, item_id):
 
 def remove_need(official, project, need_id):
     _begin_edit(official, project)
-    db.session.delete(_owned(Need, project, need_id))
+    project.needs.remove(_owned(Need, project, need_id))  # delete-orphan: gone at the flush
     db.session.flush()
 
 
@@ -244,7 +243,7 @@ def add_share(official, project, *, source, planned, received=0, label="", condi
 
 def remove_share(official, project, share_id):
     _begin_edit(official, project)
-    db.session.delete(_owned(CofinancingShare, project, share_id))
+    project.shares.remove(_owned(CofinancingShare, project, share_id))
     db.session.flush()
 
 
@@ -266,7 +265,7 @@ def remove_milestone(official, project, milestone_id):
     spent = db.session.scalar(db.select(db.func.count(SpendingLine.id)).filter_by(milestone_id=milestone.id))
     if spent:
         raise InvalidTransition(_("Spending has been reported against this milestone; it cannot be removed."))
-    db.session.delete(milestone)
+    project.milestones.remove(milestone)
     db.session.flush()
 
 
@@ -475,6 +474,18 @@ def cancel_project(actor, project, *, reason):
     project.revision_state = None
     db.session.flush()
     record_event(actor, "project.cancelled", project, reason=reason)
+    return project
+
+
+def set_overfunding(official, project, allowed):
+    """Whether money is still taken once the targets are met. It changes nothing the public was
+    promised, so it needs no review; it is audited."""
+    require(can_edit_project, official, project)
+    if project.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(_("This project can no longer be edited."))
+    project.accepts_overfunding = bool(allowed)
+    db.session.flush()
+    record_event(official, "project.overfunding_allowed" if allowed else "project.overfunding_refused", project)
     return project
 
 

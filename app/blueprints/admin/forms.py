@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, SelectField, StringField
+from wtforms import DecimalField, FloatField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 _REQUIRED = DataRequired(message=_l("This field is required."))
@@ -33,3 +33,9 @@ class LsgForm(FlaskForm):
     name_ky = StringField(_l("Name in Kyrgyz"), validators=_NAME)
     name_ru = StringField(_l("Name in Russian"), validators=_NAME)
     name_en = StringField(_l("Name in English"), validators=_NAME)
+
+
+class RateForm(FlaskForm):
+    currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("EUR", "EUR"), ("RUB", "RUB")])
+    rate = DecimalField(_l("Som per one unit"), places=6, validators=[
+        DataRequired(message=_l("Enter how many som one unit is worth, e.g. 87.45."))])

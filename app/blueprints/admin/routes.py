@@ -3,13 +3,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authz import can_administer, require
-from app.blueprints import form_status
+from app.blueprints import form_status, show_error_on_form
 from app.blueprints.admin import bp
-from app.blueprints.admin.forms import LsgForm, MunicipalityForm, RoleForm
+from app.blueprints.admin.forms import LsgForm, MunicipalityForm, RateForm, RoleForm
 from app.errors import DomainError
 from app.extensions import db
 from app.models import District, Municipality
-from app.services import reference, users
+from app.services import pledges, reference, users
 
 
 @bp.before_request
@@ -83,3 +83,18 @@ def lsgs():
         flash(_("The LSG has been added."), "success")
         return redirect(url_for("admin.lsgs"))
     return render_template("admin/lsgs.html", form=form, lsgs=reference.lsgs()), form_status(form)
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+def rates():
+    require(can_administer, current_user)
+    form = RateForm()
+    if form.validate_on_submit():
+        try:
+            pledges.set_rate(current_user, form.currency.data, form.rate.data)
+        except DomainError as error:
+            show_error_on_form(form, error)
+            return render_template("admin/rates.html", form=form, rates=pledges.rates()), error.status_code
+        flash(_("The exchange rate has been saved."), "success")
+        return redirect(url_for("admin.rates"))
+    return render_template("admin/rates.html", form=form, rates=pledges.rates()), form_status(form)

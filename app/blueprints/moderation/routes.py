@@ -28,9 +28,26 @@ ACTION_LABELS = {
     "project.started": _l("Work started"),
     "project.completed": _l("Project completed"),
     "project.update_posted": _l("Update posted"),
+    "project.funded": _l("Project funded"),
+    "project.overfunding_allowed": _l("Money beyond the targets accepted"),
+    "project.overfunding_refused": _l("Money beyond the targets refused"),
+    "pledge.created": _l("Pledge recorded"),
+    "pledge.confirmed": _l("Pledge confirmed"),
+    "pledge.rejected": _l("Pledge rejected"),
+    "pledge.withdrawn": _l("Pledge withdrawn"),
+    "pledge.expired": _l("Pledge expired"),
+    "pledge.accepted": _l("Skill offer accepted"),
+    "pledge.declined": _l("Skill offer declined"),
+    "pledge.paid": _l("Card payment received"),
+    "pledge.failed": _l("Card payment failed"),
+    "pledge.refunded": _l("Card payment refunded"),
+    "rate.set": _l("Exchange rate set"),
     "membership.requested": _l("Membership requested"),
     "membership.approved": _l("Membership approved"),
     "membership.rejected": _l("Membership rejected"),
+    "credential.submitted": _l("Credential sent for checking"),
+    "credential.verified": _l("Credential verified"),
+    "credential.rejected": _l("Credential rejected"),
     "user.role_changed": _l("Role changed"),
     "lsg.created": _l("LSG added"),
     "municipality.created": _l("Municipality added"),
@@ -39,7 +56,10 @@ ACTION_LABELS = {
 TARGET_TYPES = [
     ("", _l("All")),
     ("projects", _l("Projects")),
+    ("pledges", _l("Pledges")),
+    ("exchange_rates", _l("Exchange rates")),
     ("lsg_memberships", _l("LSG memberships")),
+    ("profile_skills", _l("Skill credentials")),
     ("users", _l("Users")),
     ("lsgs", _l("LSGs")),
     ("municipalities", _l("Municipalities")),
@@ -172,7 +192,7 @@ def bulk_decide():
     form = ProjectDecisionForm()
     project_ids = request.form.getlist("project_ids", type=int)
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("moderation.projects_queue")), 303
     decided = projects_service.decide_many(current_user, project_ids, form.decision.data, reason=form.reason.data)
     flash(ngettext("%(num)d project decided.", "%(num)d projects decided.", len(decided)), "success")

@@ -18,7 +18,8 @@ from app.blueprints.projects.forms import (
 )
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Sector, Skill
+from app.models import ProjectStatus, Sector, Skill
+from app.services import pledges
 from app.services import projects as service
 from app.services.project_pages import project_page, readable_changes
 
@@ -52,7 +53,10 @@ def detail(project_id):
     # Officials and moderators see the working copy; everyone else the approved version.
     working = request.args.get("version") != "published" and can_see_unpublished_project(current_user, project)
     return render_template("projects/detail.html", page=project_page(project, working_copy=working),
-                           project=project)
+                           project=project, ledger=pledges.public_ledger(project),
+                           ledger_totals=pledges.ledger_totals(project),
+                           accepting=project.status in pledges.ACCEPTING_STATUSES,
+                           money_accepted=project.status != ProjectStatus.FUNDED or project.accepts_overfunding)
 
 
 # ---------------------------------------------------------------- the officials' editor
@@ -135,6 +139,7 @@ def render_manage(project, status=200, **bound):
         forms["funds_form"].currency.data = project.currency
     return render_template(
         "projects/manage.html", project=project, problems=service.problems(project),
+        pending_pledges=len(pledges.pending_for_project(current_user, project)),
         changes=readable_changes(project), **forms,
     ), status
 
@@ -257,6 +262,17 @@ def submit(project_id):
         flash(error.message, "error")
         return render_manage(project, error.status_code)
     flash(_("Sent for review. A moderator will publish it or tell you what to change."), "success")
+    return redirect(url_for("projects.manage", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/overfunding")
+@login_required
+def overfunding(project_id):
+    project = _editable(project_id)
+    allowed = request.form.get("allowed") == "1"
+    service.set_overfunding(current_user, project, allowed)
+    flash(_("Money is still accepted once the targets are met.") if allowed
+          else _("No money is accepted beyond the targets."), "success")
     return redirect(url_for("projects.manage", project_id=project.id))
 
 

@@ -1,0 +1,151 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.authz import can_edit_project
+from app.blueprints import form_status, show_error_on_form
+from app.blueprints.pledges import bp
+from app.blueprints.pledges.forms import ConfirmForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm
+from app.errors import DomainError
+from app.models import NeedKind
+from app.services import pledges as service
+from app.services.projects import visible_project
+
+
+FORMS = {NeedKind.FUNDS: MoneyPledgeForm, NeedKind.SKILL: SkillOfferForm, NeedKind.IN_KIND: GoodsPledgeForm}
+
+
+def _make_pledge(need, form):
+    if need.kind == NeedKind.FUNDS:
+        return service.pledge_money(current_user, need, amount=form.amount.data, currency=form.currency.data,
+                                    method=form.method.data, reference=form.reference.data,
+                                    anonymous=form.anonymous.data)
+    if need.kind == NeedKind.SKILL:
+        return service.offer_skill(current_user, need, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                   note=form.note.data)
+    return service.pledge_goods(current_user, need, quantity=form.quantity.data, note=form.note.data,
+                                anonymous=form.anonymous.data)
+
+
+@bp.route("/needs/<int:need_id>", methods=["GET", "POST"])
+@login_required
+def new(need_id):
+    need = service.get_public_need(need_id)
+    form = FORMS[need.kind]()
+    if not form.is_submitted():
+        if need.kind == NeedKind.FUNDS:
+            form.currency.data = need.currency
+        elif need.kind == NeedKind.SKILL:
+            form.starts_on.data, form.ends_on.data = need.starts_on, need.ends_on
+    if form.validate_on_submit():
+        try:
+            _make_pledge(need, form)
+        except DomainError as error:
+            show_error_on_form(form, error)
+            return render_template("pledges/new.html", form=form, need=need), error.status_code
+        if need.kind == NeedKind.SKILL:
+            flash(_("Thank you! Your offer is sent; the local government will answer it."), "success")
+        else:
+            flash(_("Thank you! Your pledge is recorded. It counts once the local government confirms "
+                    "that it arrived."), "success")
+        return redirect(url_for("pledges.mine"))
+    return render_template("pledges/new.html", form=form, need=need), form_status(form)
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    return render_template("pledges/mine.html", pledges=service.pledges_of(current_user))
+
+
+@bp.post("/<int:pledge_id>/withdraw")
+@login_required
+def withdraw(pledge_id):
+    service.withdraw_pledge(current_user, service.get_pledge(pledge_id))
+    flash(_("Your pledge has been withdrawn."), "success")
+    return redirect(url_for("pledges.mine"))
+
+
+@bp.get("/<int:pledge_id>/receipt")
+@login_required
+def receipt(pledge_id):
+    return render_template("pledges/receipt.html", pledge=service.receipt(current_user, pledge_id))
+
+
+def _render_incoming(project, status=200, **bound):
+    forms = {"confirm_form": ConfirmForm(formdata=None), "reject_form": RejectForm(formdata=None), **bound}
+    return render_template("pledges/incoming.html", project=project,
+                           pending=service.pending_for_project(current_user, project), **forms), status
+
+
+@bp.get("/projects/<int:project_id>")
+@login_required
+def incoming(project_id):
+    project = visible_project(current_user, project_id)
+    if not can_edit_project(current_user, project):
+        abort(403)
+    return _render_incoming(project)
+
+
+def _decide(pledge_id, form, decide, message):
+    pledge = service.get_pledge(pledge_id)
+    if not can_edit_project(current_user, pledge.project):
+        abort(403)
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return _render_incoming(pledge.project, 422)
+    decide(pledge, form)
+    flash(message, "success")
+    return redirect(url_for("pledges.incoming", project_id=pledge.project_id))
+
+
+@bp.post("/<int:pledge_id>/confirm")
+@login_required
+def confirm(pledge_id):
+    return _decide(pledge_id, ConfirmForm(), lambda p, f: service.confirm_pledge(
+        current_user, p, reference=f.reference.data), _("Confirmed: it now counts on the project page."))
+
+
+@bp.post("/<int:pledge_id>/reject")
+@login_required
+def reject(pledge_id):
+    return _decide(pledge_id, RejectForm(), lambda p, f: service.reject_pledge(
+        current_user, p, reason=f.reason.data), _("The pledge has been rejected."))
+
+
+@bp.post("/<int:pledge_id>/accept")
+@login_required
+def accept(pledge_id):
+    return _decide(pledge_id, ConfirmForm(), lambda p, f: service.accept_offer(current_user, p),
+                   _("Accepted: the place is theirs."))
+
+
+@bp.post("/<int:pledge_id>/decline")
+@login_required
+def decline(pledge_id):
+    return _decide(pledge_id, RejectForm(), lambda p, f: service.decline_offer(
+        current_user, p, reason=f.reason.data), _("The offer has been declined."))
+
+
+def _year():
+    from datetime import date
+
+    year = request.args.get("year", date.today().year, type=int)
+    if not 2000 <= year <= 2100:
+        abort(400)
+    return year
+
+
+@bp.get("/statement")
+@login_required
+def statement():
+    return render_template("pledges/statement.html", statement=service.member_statement(current_user, _year()))
+
+
+@bp.get("/lsgs/<int:lsg_id>/statement")
+@login_required
+def lsg_statement(lsg_id):
+    from app.services.memberships import get_lsg
+
+    return render_template("pledges/lsg_statement.html",
+                           statement=service.lsg_statement(current_user, get_lsg(lsg_id), _year()))
