@@ -5,6 +5,7 @@ The schema is built once per database by the real Alembic migrations; after each
 table is emptied and the reference data seeded again, so tests never see each other's rows.
 """
 import contextvars
+import threading
 
 import pytest
 from flask import has_app_context
@@ -12,6 +13,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db, limiter
@@ -148,3 +150,14 @@ def login_as(client):
         return user
 
     return login
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on 127.0.0.1 in a thread: for the browser, and for localstripe's webhooks."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)

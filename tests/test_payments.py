@@ -7,7 +7,6 @@ deliver that event themselves, built from localstripe's charge and signed as Str
 so in their names). The concurrency test signs its own event for the same reason Stripe's own
 retries would: to deliver one event many times."""
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +15,6 @@ from decimal import Decimal
 
 import pytest
 import stripe
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import AuditEvent, NeedKind, Pledge, PledgeMethod, PledgeStatus, Role, StripeEvent
@@ -30,17 +28,6 @@ from tests.stripe_server import SECRET_KEY, WEBHOOK_SECRET, event_payload, local
 @pytest.fixture
 def app_overrides(localstripe):  # noqa: F811
     return localstripe.app_config()
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on 127.0.0.1, so that localstripe can deliver its webhooks to it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -288,3 +288,23 @@ def test_outsiders_cannot_allow_overfunding(client, login_as, published):
     assert client.post(f"/projects/{project.id}/overfunding", data={"allowed": "1"}).status_code == 403
     db.session.refresh(project)
     assert not project.accepts_overfunding
+
+
+def test_a_refund_below_the_target_reopens_a_funded_project(published):
+    """Regression: a full refund lowered the progress but left the project "funded"."""
+    from app.models import Pledge as PledgeModel
+    from app.models import PledgeKind, PledgeMethod
+
+    _official, project = published
+    need = funds_need(project)
+    card = PledgeModel(need=need, project=project, member=make_user(), kind=PledgeKind.FUNDS,
+                       method=PledgeMethod.CARD, amount=need.target_amount, currency="KGS",
+                       converted_amount=need.target_amount, rate_micro=1_000_000, stripe_payment_intent="pi_test_1")
+    db.session.add(card)
+    db.session.flush()
+    assert service.settle_card_payment(card, PledgeStatus.PAID, event_id="evt_1")
+    assert project.status == ProjectStatus.FUNDED
+    assert service.settle_card_payment(card, PledgeStatus.REFUNDED, event_id="evt_2")
+    assert project.status == ProjectStatus.PUBLISHED
+    actions = [e.action for e in db.session.scalars(db.select(AuditEvent).filter_by(target_type="projects"))]
+    assert actions[-2:] == ["project.funded", "project.reopened"]

@@ -30,6 +30,7 @@ from app.models import (
 from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
 from app.services.audit import record_event
+from app.services.projects import move_project
 
 P = PledgeStatus
 ALLOWED_TRANSITIONS = {
@@ -353,6 +354,8 @@ def settle_card_payment(pledge, new_status, *, event_id):
     _move(None, pledge, new_status, CARD_OUTCOMES[new_status], reference=event_id)
     if new_status == P.PAID:
         _mark_funded_when_complete(None, pledge.project)
+    elif new_status == P.REFUNDED:
+        _reopen_when_short(pledge.project)
     return True
 
 
@@ -368,16 +371,26 @@ def expire_pending(older_than_days):
     return expired
 
 
+def _targets_met(project):
+    money_needs = [n for n in project.needs if n.kind == NeedKind.FUNDS]
+    totals = confirmed_totals([n.id for n in money_needs])
+    return bool(money_needs) and all(totals.get(n.id, 0) >= n.target_amount for n in money_needs)
+
+
 def _mark_funded_when_complete(actor, project):
     """When every money need has its target confirmed, the project is funded."""
-    money_needs = [n for n in project.needs if n.kind == NeedKind.FUNDS]
-    if not money_needs or project.status != ProjectStatus.PUBLISHED:
-        return
-    totals = confirmed_totals([n.id for n in money_needs])
-    if all(totals.get(n.id, 0) >= n.target_amount for n in money_needs):
-        project.status = ProjectStatus.FUNDED
+    if project.status == ProjectStatus.PUBLISHED and _targets_met(project):
+        move_project(project, ProjectStatus.FUNDED)
         db.session.flush()
         record_event(actor, "project.funded", project)
+
+
+def _reopen_when_short(project):
+    """A refund that takes a funded project below its targets opens it to money again."""
+    if project.status == ProjectStatus.FUNDED and not _targets_met(project):
+        move_project(project, ProjectStatus.PUBLISHED)
+        db.session.flush()
+        record_event(None, "project.reopened", project, reason="a refund took it below its targets")
 
 
 # ---------------------------------------------------------------- lists

@@ -1,6 +1,6 @@
 """Projects: officials write them, moderators decide on them, everyone sees the published version.
 
-Every state change goes through ``_move`` (the table of allowed transitions) and writes an
+Every state change goes through ``move_project`` (the table of allowed transitions) and writes an
 AuditEvent. A published project keeps its published version (``published_snapshot``) visible
 while its officials edit the working copy; the edits go to review as a revision.
 """
@@ -42,7 +42,8 @@ ALLOWED_TRANSITIONS = {
     S.CHANGES_REQUESTED: {S.SUBMITTED, S.CANCELLED},
     # Back to changes_requested is "unpublish": hidden until fixed and approved again.
     S.PUBLISHED: {S.FUNDED, S.IN_PROGRESS, S.COMPLETED, S.CHANGES_REQUESTED, S.CANCELLED},
-    S.FUNDED: {S.IN_PROGRESS, S.COMPLETED, S.CHANGES_REQUESTED, S.CANCELLED},
+    # Back to published: a refund took the money below the targets.
+    S.FUNDED: {S.PUBLISHED, S.IN_PROGRESS, S.COMPLETED, S.CHANGES_REQUESTED, S.CANCELLED},
     S.IN_PROGRESS: {S.COMPLETED, S.CHANGES_REQUESTED, S.CANCELLED},
     S.REJECTED: set(),
     S.COMPLETED: set(),
@@ -337,7 +338,8 @@ def problems(project):
     return found
 
 
-def _move(project, new_status):
+def move_project(project, new_status):
+    """The one way a project's status changes: only along ALLOWED_TRANSITIONS."""
     if new_status not in ALLOWED_TRANSITIONS[project.status]:
         raise InvalidTransition()
     project.status = new_status
@@ -363,7 +365,7 @@ def submit_project(official, project):
         project.revision_state = RevisionState.SUBMITTED
         action = "project.revision_submitted"
     else:
-        _move(project, S.SUBMITTED)
+        move_project(project, S.SUBMITTED)
         action = "project.submitted"
     project.submitted_at = utcnow()
     db.session.flush()
@@ -393,7 +395,7 @@ def publish_project(moderator, project, *, reason):
     else:
         if project.status != S.SUBMITTED:
             raise InvalidTransition(_("Only a project waiting for review can be published."))
-        _move(project, S.PUBLISHED)
+        move_project(project, S.PUBLISHED)
         project.published_at = project.published_at or utcnow()
         action = "project.published"
     project.published_snapshot = current
@@ -413,7 +415,7 @@ def request_changes(moderator, project, *, reason):
     else:
         if project.status != S.SUBMITTED:
             raise InvalidTransition(_("Only a project waiting for review can be sent back for changes."))
-        _move(project, S.CHANGES_REQUESTED)
+        move_project(project, S.CHANGES_REQUESTED)
         action = "project.changes_requested"
     project.reviewed_snapshot = snapshot(project)
     project.review_reason = reason
@@ -429,7 +431,7 @@ def reject_project(moderator, project, *, reason):
         raise InvalidTransition(_("Changes to a published project cannot be rejected; request changes instead."))
     if project.status != S.SUBMITTED:
         raise InvalidTransition(_("Only a project waiting for review can be rejected."))
-    _move(project, S.REJECTED)
+    move_project(project, S.REJECTED)
     project.reviewed_snapshot = snapshot(project)
     project.review_reason = reason
     db.session.flush()
@@ -443,7 +445,7 @@ def unpublish_project(moderator, project, *, reason):
     reason = _reason(reason)
     if not project.is_public or project.status == S.COMPLETED:
         raise InvalidTransition(_("Only a public, unfinished project can be unpublished."))
-    _move(project, S.CHANGES_REQUESTED)
+    move_project(project, S.CHANGES_REQUESTED)
     project.revision_state = None
     project.review_reason = reason
     db.session.flush()
@@ -470,7 +472,7 @@ def cancel_project(actor, project, *, reason):
     reason = _reason(reason)
     if S.CANCELLED not in ALLOWED_TRANSITIONS[project.status]:
         raise InvalidTransition(_("This project is already closed."))
-    _move(project, S.CANCELLED)
+    move_project(project, S.CANCELLED)
     project.revision_state = None
     db.session.flush()
     record_event(actor, "project.cancelled", project, reason=reason)
@@ -493,7 +495,7 @@ def start_work(official, project):
     require(can_edit_project, official, project)
     if project.status not in (S.PUBLISHED, S.FUNDED):
         raise InvalidTransition(_("Work can start only on a published project."))
-    _move(project, S.IN_PROGRESS)
+    move_project(project, S.IN_PROGRESS)
     db.session.flush()
     record_event(official, "project.started", project)
     return project
@@ -583,7 +585,7 @@ def post_update(official, project, *, body, spending=(), photos=(), final_report
     record_event(official, "project.update_posted", update.project, update_id=update.id,
                  spent=total, currency=project.currency)
     if final_report:
-        _move(project, S.COMPLETED)
+        move_project(project, S.COMPLETED)
         project.revision_state = None
         db.session.flush()
         record_event(official, "project.completed", project, update_id=update.id)

@@ -1,12 +1,10 @@
 """Browser tests: Playwright drives Debian's chromium against the app served on 127.0.0.1."""
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -25,16 +23,6 @@ def chromium_path():
 @pytest.fixture
 def app_overrides():
     return {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +61,16 @@ def screenshot(request):
         page.screenshot(path=str(ARTIFACTS / f"{name}-{step}.png"), full_page=True)
 
     return take
+
+
+def log_in(page, base, user, password=None):
+    """Log a user in through the login form, as a person would."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill(user.email)
+    page.locator("#password").fill(password or PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()

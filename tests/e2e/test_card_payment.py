@@ -4,7 +4,8 @@ small modal; localstripe then delivers the signed webhook that alone makes the p
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_official, make_project, make_user
+from tests.e2e.conftest import log_in
+from tests.factories import make_official, make_project, make_user
 from tests.stripe_server import localstripe  # noqa: F401  (the session's localstripe server)
 
 
@@ -17,13 +18,6 @@ def app_overrides(localstripe):  # noqa: F811
 def stripe_webhook(live_server, localstripe):  # noqa: F811
     localstripe.register_webhook(live_server + "/webhooks/stripe")
 
-
-def log_in(page, base, user):
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator(".flash-success")).to_be_visible()
 
 
 def fill_card(page, number):

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Municipality, Role, Skill
 from app.services import pledges, projects
-from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD, make_lsg, make_official, make_project, make_user
+from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.factories import make_lsg, make_official, make_project, make_user
 from tests.stripe_server import localstripe  # noqa: F401
 
 
@@ -30,13 +30,6 @@ def licence_scan():
     Image.new("RGB", (900, 600), (235, 235, 220)).save(buffer, "JPEG")
     return buffer.getvalue()
 
-
-def log_in(page, base, user):
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator(".flash-success")).to_be_visible()
 
 
 def surgery_week(official):

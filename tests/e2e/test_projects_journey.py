@@ -9,7 +9,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.models import Role
-from tests.factories import PASSWORD, make_lsg, make_official, make_user
+from tests.e2e.conftest import log_in
+from tests.factories import make_lsg, make_official, make_user
 
 
 def photo_bytes():
@@ -17,13 +18,6 @@ def photo_bytes():
     Image.new("RGB", (800, 500), (70, 130, 200)).save(buffer, "JPEG")
     return buffer.getvalue()
 
-
-def log_in(page, base, user):
-    page.goto(base + "/auth/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator(".flash-success")).to_be_visible()
 
 
 def test_project_from_draft_to_published_with_an_update(live_server, new_page, screenshot):

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "project.completed": _l("Project completed"),
     "project.update_posted": _l("Update posted"),
     "project.funded": _l("Project funded"),
+    "project.reopened": _l("Project open to money again"),
     "project.overfunding_allowed": _l("Money beyond the targets accepted"),
     "project.overfunding_refused": _l("Money beyond the targets refused"),
     "pledge.created": _l("Pledge recorded"),
