@@ -361,3 +361,15 @@ def test_credential_scans_are_private(client, login_as, who, expected):
         assert response.headers["Content-Type"] == "image/jpeg"
         assert response.headers["Cache-Control"] == "private, no-store"
     assert client.get(f"/media/{held.credential_filename}").status_code == 404
+
+
+def test_opening_the_editor_writes_nothing(client, login_as):
+    """Regression: a first GET of /members/me inserted the profile row, so two first visits at
+    once could collide on the unique user. Only saving something creates it."""
+    from app.models import MemberProfile
+
+    login_as(make_user())
+    assert client.get("/members/me").status_code == 200
+    assert db.session.scalar(db.select(db.func.count(MemberProfile.id))) == 0
+    assert client.post("/members/me", data={"city": "Moscow", "visibility": "private"}).status_code == 302
+    assert db.session.scalar(db.select(db.func.count(MemberProfile.id))) == 1

@@ -58,11 +58,23 @@ def profile_of(user):
     return db.session.scalar(db.select(MemberProfile).filter_by(user_id=user.id))
 
 
+def _blank_profile(user):
+    return MemberProfile(user=user, visibility=ProfileVisibility.PRIVATE, languages=[], city="", bio="",
+                         contact_email_ok=False, contact_phone="", contact_messenger="",
+                         contact_officials_ok=False)
+
+
+def profile_for_editing(user):
+    """The member's profile, or a blank one that is not saved: reading the editor writes nothing."""
+    require(is_authenticated, user)
+    return profile_of(user) or _blank_profile(user)
+
+
 def get_or_create_profile(user):
     require(is_authenticated, user)
     profile = profile_of(user)
     if profile is None:
-        profile = MemberProfile(user=user, visibility=ProfileVisibility.PRIVATE, languages=[])
+        profile = _blank_profile(user)
         db.session.add(profile)
         db.session.flush()
     return profile

@@ -70,7 +70,7 @@ def _credential_prefix(held_id):
 
 def render_me(status=200, form=None, credential=None, **bound):
     """The profile editor; ``credential`` is (held skill id, form) when that upload failed."""
-    profile = service.get_or_create_profile(current_user)
+    profile = service.profile_for_editing(current_user)
     forms = {
         "form": form if form is not None else _profile_form(profile),
         "window_form": AvailabilityForm(prefix="window", formdata=None),
@@ -136,7 +136,7 @@ def remove_availability(window_id):
 @login_required
 def add_skill():
     form = SkillForm(prefix="skill")
-    form.skill.choices = _skill_choices(service.get_or_create_profile(current_user))
+    form.skill.choices = _skill_choices(service.profile_for_editing(current_user))
     return _me_action({"skill_form": form}, form, lambda f: service.add_skill(
         current_user, db.session.get(Skill, f.skill.data)), _("The skill has been added."))
 
