@@ -65,7 +65,6 @@ can_edit_project = is_project_official
 can_see_unpublished_project = is_project_official | can_moderate
 can_administer = is_admin
 can_request_membership = is_authenticated
-can_act_for_lsg = is_official_of
 can_verify_credentials = can_moderate
 can_see_whole_profile = is_profile_owner | can_moderate
 

@@ -4,7 +4,7 @@ Every state change goes through ``move_project`` (the table of allowed transitio
 AuditEvent. A published project keeps its published version (``published_snapshot``) visible
 while its officials edit the working copy; the edits go to review as a revision.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
 
@@ -685,7 +685,3 @@ def diff(before, after):
 
 def changes_since_review(project):
     return diff(project.reviewed_snapshot, snapshot(project))
-
-
-def snapshot_day(value):
-    return date.fromisoformat(value) if value else None

@@ -113,10 +113,3 @@ class UpdateForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"))
     spending = FieldList(FormField(SpendingLineForm), min_entries=3, max_entries=10)
     final_report = BooleanField(_l("This is the final report: the project is completed"))
-
-
-class DecisionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (public for publish, reject and unpublish)"), validators=[
-        DataRequired(message=_l("Please give a reason for your decision.")), at_most(2000)])
-    decision = SelectField(_l("Decision"), choices=[
-        ("publish", _l("Publish")), ("request_changes", _l("Request changes")), ("reject", _l("Reject"))])
