@@ -31,7 +31,9 @@ db: install translations
 	$(BIN)/flask seed
 	$(BIN)/flask demo --if-empty
 
+# The worker (search alerts) runs beside the web server and stops with it.
 run: db
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Debian's chromium for the browser tests and PostgreSQL for the throwaway test cluster.

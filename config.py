@@ -61,8 +61,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Birge <no-reply@birge.kg>")
 
+    # Links in mail the worker sends (no request to take the address from).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Search: "sqlite" (embedded, SQLite only) or "elasticsearch" (needed with PostgreSQL).
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "sqlite")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
+    SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "birge")
+    ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", 5))
 
     # Map background tiles; the pages still work (marker, place name) when these cannot load.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

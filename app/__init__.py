@@ -29,13 +29,15 @@ def create_app(config_name=None, overrides=None):
 
 def register_extensions(app):
     from app import models  # noqa: F401  (every model registered on the metadata)
+    from app import search
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
+    from app.search.sqlite_backend import not_an_index_table
     from app.security import load_user
 
     db.init_app(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, include_object=not_an_index_table)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
@@ -44,6 +46,7 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.login_message = _l("Please log in to see this page.")
+    search.init_app(app)
 
 
 def register_blueprints(app):
@@ -58,6 +61,7 @@ def register_blueprints(app):
     from app.blueprints.profiles import bp as profiles_bp
     from app.blueprints.projects import bp as projects_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.search import bp as search_bp
     from app.blueprints.webhooks import bp as webhooks_bp
 
     app.register_blueprint(public_bp)
@@ -72,6 +76,7 @@ def register_blueprints(app):
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp, url_prefix="/media")
+    app.register_blueprint(search_bp, url_prefix="/search")
 
 
 def register_request_hooks(app):

@@ -21,6 +21,8 @@ def register(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(pledges_cli)
+    app.cli.add_command(search_cli)
+    app.cli.add_command(worker_command)
 
 
 @click.command("seed")
@@ -132,3 +134,58 @@ def expire_command(days):
     expired = expire_pending(days)
     db.session.commit()
     click.echo(f"{len(expired)} pending pledge(s) older than {days} days expired.")
+
+
+search_cli = AppGroup("search", help="The search index (derived from the database).")
+
+
+@search_cli.command("reindex")
+def reindex_command():
+    """Rebuild the index from the database (Elasticsearch: a new index, then an alias swap)."""
+    import time
+
+    from app.search import backend
+
+    started = time.perf_counter()
+    click.echo(f"Reindexing with the {backend().name} backend…")
+    counts = backend().reindex()
+    db.session.commit()
+    click.echo(f"Indexed {counts['project']} project(s) and {counts['profile']} profile(s) "
+               f"in {time.perf_counter() - started:.1f} s.")
+
+
+@search_cli.command("check")
+def check_command():
+    """Compare the database with the index (counts and ids); exit 1 on drift."""
+    from app.search import SearchUnavailable, backend
+
+    try:
+        report = backend().check()
+    except SearchUnavailable as error:
+        raise click.ClickException(f"The search engine cannot be reached: {error}") from None
+    for drift in report:
+        click.echo(f"{drift.entity}s: {drift.in_database} in the database, {drift.in_index} in the index; "
+                   f"missing from the index: {drift.missing[:20] or 'none'}; "
+                   f"not in the database: {drift.extra[:20] or 'none'}")
+    if all(drift.ok for drift in report):
+        click.echo("No drift.")
+    else:
+        raise click.ClickException("The index has drifted from the database: run `flask search reindex`.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run what is due, then exit.")
+@click.option("--interval", type=float, default=1.0, help="Seconds to wait when there is nothing to do.")
+def worker_command(once, interval):
+    """Drain the outbox: send index changes to Elasticsearch, mail search alerts."""
+    import time
+
+    from app.services.outbox import drain
+
+    while True:
+        done, failed = drain()
+        if done or failed:
+            click.echo(f"outbox: {done} job(s) done, {failed} to retry later")
+        if once:
+            return
+        time.sleep(interval)

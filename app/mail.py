@@ -2,6 +2,8 @@
 import smtplib
 from email.message import EmailMessage
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 
 
@@ -22,3 +24,10 @@ def send_mail(to, subject, body):
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def absolute_url(endpoint, **values):
+    """A full link to a page, outside any request (the worker's mail): built on PUBLIC_URL."""
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    urls = current_app.url_map.bind(base.netloc, url_scheme=base.scheme, script_name=base.path or "/")
+    return urls.build(endpoint, values, force_external=True)

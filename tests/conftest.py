@@ -5,9 +5,12 @@ The schema is built once per database by the real Alembic migrations; after each
 table is emptied and the reference data seeded again, so tests never see each other's rows.
 """
 import contextvars
+import itertools
+import os
 import threading
 
 import pytest
+from elastic_transport import ConnectionError as EngineDown
 from flask import has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -51,8 +54,41 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class SearchEngine:
+    """The Elasticsearch side of the tests: a real cluster when ELASTICSEARCH_URL is set, else an
+    osmem-server (an in-memory server speaking the Elasticsearch REST API) started on first use
+    and stopped when the test session ends."""
+
+    server = None
+
+    @classmethod
+    def url(cls):
+        if os.environ.get("ELASTICSEARCH_URL"):
+            return os.environ["ELASTICSEARCH_URL"]
+        if cls.server is None:
+            from osmem_server import OsmemServer
+
+            cls.server = OsmemServer.start()
+        return cls.server.url
+
+    @classmethod
+    def stop(cls):
+        if cls.server is not None:
+            cls.server.close()
+            cls.server = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def search_engine():
+    yield SearchEngine
+    SearchEngine.stop()
+
+
 def make_app(url, **overrides):
     config = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
+    if url.startswith("postgresql"):
+        # The embedded engine is SQLite's; PostgreSQL deployments search with Elasticsearch.
+        config.update(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=SearchEngine.url())
     config.update(overrides)
     app = create_app("testing", overrides=config)
     app.test_client_class = IsolatedClient
@@ -70,6 +106,8 @@ def prepare_database(url):
 
 # Seeded once per database and never changed by tests (admins only add municipalities).
 REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills"}
+# The embedded search index (made by the migration on SQLite, not models).
+SQLITE_INDEX_TABLES = ["search_projects", "search_projects_fts", "search_terms", "search_windows", "search_profiles"]
 
 
 def _seeded_municipality_codes():
@@ -93,7 +131,7 @@ def empty_database(app):
             if connection.dialect.name == "postgresql":
                 connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"))
             else:
-                for table in tables:
+                for table in tables + SQLITE_INDEX_TABLES:
                     connection.execute(text(f"DELETE FROM {table}"))
             added = db.table("municipalities", db.column("code"))
             connection.execute(added.delete().where(added.c.code.notin_(SEEDED_MUNICIPALITIES)))
@@ -118,12 +156,28 @@ def app_overrides():
 
 @pytest.fixture
 def app(db_url, app_overrides, tmp_path):
-    app = make_app(db_url, **{"UPLOAD_DIR": str(tmp_path / "uploads"), **app_overrides})
+    index_prefix = f"test-{next(_index_prefixes)}"
+    app = make_app(db_url, **{"UPLOAD_DIR": str(tmp_path / "uploads"), "SEARCH_INDEX_PREFIX": index_prefix,
+                              **app_overrides})
     limiter.reset()
     with app.app_context():
         yield app
     empty_database(app)
+    empty_search_index(app)
     limiter.reset()
+
+
+_index_prefixes = itertools.count()
+
+
+def empty_search_index(app):
+    """Remove the Elasticsearch indices a test made (the embedded index went with the tables)."""
+    search = app.extensions["search"]
+    if search.name == "elasticsearch":
+        try:
+            search.client.indices.delete(index=f"{search.prefix}-*", ignore_unavailable=True)
+        except EngineDown:  # a test that stopped its engine on purpose
+            pass
 
 
 @pytest.fixture

@@ -39,9 +39,14 @@ from app.models.projects import (
     ShareSource,
     SpendingLine,
 )
+from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_search_sectors
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "AlertDelivery",
+    "OutboxJob",
+    "SavedSearch",
+    "saved_search_sectors",
     "COUNTED_STATUSES",
     "RATE_SCALE",
     "StripeEvent",

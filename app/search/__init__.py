@@ -1,8 +1,103 @@
 """Search: one backend interface, two backends (embedded SQLite FTS5, Elasticsearch).
 
-The database is the source of truth; search is derived. The backends arrive with the search
-issue; this module fixes the interface they implement.
+The database is the source of truth; search is derived. Every flush notes which projects and
+profiles it touched (a pledge touches its project's funding and its member's profile); just before
+the transaction commits, the backend brings the index up to date from what the transaction wrote
+(the embedded engine in its own tables, Elasticsearch through outbox rows the worker sends on), so
+a rollback leaves the index untouched and no service can forget to tell search.
 """
-from app.search.backend import SearchBackend
+from itertools import chain
 
-__all__ = ["SearchBackend"]
+from flask import current_app
+from sqlalchemy import event
+
+from app.search.backend import SearchBackend, SearchUnavailable
+
+__all__ = ["SearchBackend", "SearchUnavailable", "backend", "init_app", "project_changed", "profile_changed"]
+
+PENDING = "search_pending"
+
+
+class SearchConfigError(RuntimeError):
+    pass
+
+
+def init_app(app):
+    from flask_sqlalchemy.session import Session
+
+    name = app.config["SEARCH_BACKEND"]
+    is_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if name == "sqlite":
+        if not is_sqlite:
+            raise SearchConfigError(
+                "The embedded search engine (SEARCH_BACKEND=sqlite) works only on SQLite. With "
+                "PostgreSQL, set SEARCH_BACKEND=elasticsearch and ELASTICSEARCH_URL."
+            )
+        from app.search.sqlite_backend import SqliteBackend
+
+        app.extensions["search"] = SqliteBackend(app)
+    elif name == "elasticsearch":
+        if not app.config.get("ELASTICSEARCH_URL"):
+            raise SearchConfigError("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL (e.g. http://127.0.0.1:9200).")
+        from app.search.elasticsearch_backend import ElasticsearchBackend
+
+        app.extensions["search"] = ElasticsearchBackend(app)
+        if app.config.get("SEARCH_CHECK_AT_START", True):
+            try:
+                app.extensions["search"].ping()
+            except SearchUnavailable as error:
+                raise SearchConfigError(
+                    f"Elasticsearch at {app.config['ELASTICSEARCH_URL']} cannot be reached ({error}). "
+                    "Birge does not start without its search engine; start it or fix ELASTICSEARCH_URL."
+                ) from None
+    else:
+        raise SearchConfigError(f"Unknown SEARCH_BACKEND {name!r}: use 'sqlite' or 'elasticsearch'.")
+    if not event.contains(Session, "before_commit", _apply_pending):
+        event.listen(Session, "after_flush", _note_changes)
+        event.listen(Session, "before_commit", _apply_pending)
+        event.listen(Session, "after_soft_rollback", _forget_pending)
+
+
+def backend() -> SearchBackend:
+    return current_app.extensions["search"]
+
+
+def _pending(session):
+    return session.info.setdefault(PENDING, {"projects": set(), "profiles": set(), "members": set()})
+
+
+def _note_changes(session, flush_context):
+    from app.models import AvailabilityWindow, MemberProfile, Pledge, ProfileSkill, Project
+
+    pending = _pending(session)
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Project):
+            pending["projects"].add(obj.id)
+        elif isinstance(obj, MemberProfile):
+            pending["profiles"].add(obj.id)
+        elif isinstance(obj, (ProfileSkill, AvailabilityWindow)) and obj.profile_id:
+            pending["profiles"].add(obj.profile_id)
+        elif isinstance(obj, Pledge):
+            pending["projects"].add(obj.project_id)
+            pending["members"].add(obj.member_id)
+
+
+def _apply_pending(session):
+    from app.models import MemberProfile
+
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if not pending or not any(pending.values()):
+        return
+    profiles = set(pending["profiles"])
+    if pending["members"]:
+        profiles |= set(session.scalars(
+            MemberProfile.__table__.select().with_only_columns(MemberProfile.id)
+            .where(MemberProfile.user_id.in_(pending["members"]))
+        ))
+    projects = {p for p in pending["projects"] if p is not None}
+    backend().sync(projects=sorted(projects), profiles=sorted(profiles - {None}))
+
+
+def _forget_pending(session, previous_transaction):
+    session.info.pop(PENDING, None)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
+from app.services.alerts import project_published
 from app.authz import can_edit_project, can_moderate, can_see_unpublished_project, is_official_of, require
 from app.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from app.extensions import db
@@ -403,6 +404,8 @@ def publish_project(moderator, project, *, reason):
     project.review_reason = reason
     db.session.flush()
     record_event(moderator, action, project, reason=reason)
+    if action == "project.published":
+        project_published(project)
     return project
 
 

@@ -1,0 +1,115 @@
+from urllib.parse import parse_qs, urlencode
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from app.blueprints.search import bp
+from app.blueprints.search.forms import ConfirmForm, SaveSearchForm
+from app.errors import DomainError
+from app.search import SearchUnavailable
+from app.search.query import SORTS, SearchQuery
+from app.services import search as service
+from app.services.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
+
+
+def search_url(query, **changes):
+    args = query.to_args(**changes)
+    return url_for("search.index") + ("?" + urlencode(args) if args else "")
+
+
+def toggled(values, value):
+    return tuple(v for v in values if v != value) if value in values else tuple(sorted((*values, value)))
+
+
+@bp.app_context_processor
+def helpers():
+    return {"search_url": search_url, "toggled": toggled}
+
+
+@bp.get("/")
+def index():
+    query = SearchQuery.from_args(request.args)
+    page = service.run_search(current_user, query)
+    form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
+    status = 503 if page["unavailable"] else 200
+    return render_template("search/index.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
+                           status_labels=STATUS_LABELS, save_form=form, **page), status
+
+
+@bp.get("/suggest")
+def suggest():
+    found = service.suggestions(request.args.get("q", ""))
+    return jsonify([{"kind": s["kind"], "text": s["text"],
+                     "url": url_for("search.index") + "?" + urlencode(s["args"])} for s in found])
+
+
+@bp.post("/saved")
+@login_required
+def save():
+    form = SaveSearchForm()
+    query = SearchQuery.from_args(MultiDict(parse_qs(form.query.data or "")))
+    if not form.validate_on_submit():
+        flash(_("Please check the name: at most 120 characters."), "error")
+        return redirect(search_url(query))
+    try:
+        saved = service.save_search(current_user, query, name=form.name.data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(search_url(query))
+    flash(_("Saved. We will email you when a new project matches “%(name)s”.", name=saved.name), "success")
+    return redirect(url_for("search.saved"))
+
+
+@bp.get("/saved")
+@login_required
+def saved():
+    searches = service.saved_searches(current_user)
+    return render_template("search/saved.html", searches=searches, form=ConfirmForm(),
+                           queries={s.id: service.saved_query(s) for s in searches})
+
+
+@bp.post("/saved/<int:saved_id>/delete")
+@login_required
+def delete_saved(saved_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.delete_saved_search(current_user, saved_id)
+    flash(_("Deleted; you will get no more alerts for it."), "success")
+    return redirect(url_for("search.saved"))
+
+
+@bp.post("/follow-home")
+@login_required
+def follow_home():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        saved = service.follow_home(current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("search.saved"))
+    flash(_("Saved. We will email you when a new project matches “%(name)s”.", name=saved.name), "success")
+    return redirect(url_for("search.saved"))
+
+
+@bp.get("/for-you")
+@login_required
+def for_you():
+    try:
+        results = service.matched_for_you(current_user)
+    except SearchUnavailable:
+        return render_template("search/for_you.html", results=[], unavailable=True), 503
+    return render_template("search/for_you.html", results=results, unavailable=False)
+
+
+@bp.get("/needs/<int:need_id>/volunteers")
+@login_required
+def volunteers(need_id):
+    need = service.skill_need(need_id)
+    try:
+        found = service.suggested_volunteers(current_user, need)
+    except SearchUnavailable:
+        return render_template("search/volunteers.html", need=need, suggestions=[], unavailable=True), 503
+    return render_template("search/volunteers.html", need=need, suggestions=found, unavailable=False)

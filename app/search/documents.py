@@ -1,0 +1,188 @@
+"""What search knows about a project or a member profile: plain documents built from the database.
+
+Both backends index the same documents, so they answer from the same facts. A project's document
+comes from its *published* version, never from edits waiting for review; only public projects have
+one. A profile has a document only when its owner lets someone see it.
+"""
+from app.extensions import db
+from app.models import (
+    PUBLIC_STATUSES,
+    MemberProfile,
+    Municipality,
+    NeedKind,
+    Pledge,
+    PledgeStatus,
+    ProfileVisibility,
+    Project,
+    ProjectStatus,
+    Sector,
+    Skill,
+    SkillStatus,
+)
+from app.search.text import languages_of
+
+# The funding-status facet: where a public project stands.
+FUNDING_STATUSES = {
+    ProjectStatus.PUBLISHED: "open",
+    ProjectStatus.FUNDED: "funded",
+    ProjectStatus.IN_PROGRESS: "in_progress",
+    ProjectStatus.COMPLETED: "completed",
+}
+
+
+class Vocabulary:
+    """Reference data by code, loaded once per batch of documents."""
+
+    def __init__(self):
+        self.sectors = {s.code: s for s in db.session.scalars(db.select(Sector))}
+        self.skills = {s.code: s for s in db.session.scalars(db.select(Skill))}
+        self.municipalities = {
+            m.code: m for m in db.session.scalars(
+                db.select(Municipality).options(db.joinedload(Municipality.district))
+            )
+        }
+
+
+def _names(item):
+    return [item.name_ky, item.name_ru, item.name_en] if item else []
+
+
+def is_searchable(project):
+    return project.status in PUBLIC_STATUSES
+
+
+def _funding_progress(project, needs, totals):
+    """Confirmed share of the money asked for, 0..1, while the project takes money; else None."""
+    from app.services.pledges import convert
+
+    if project.status != ProjectStatus.PUBLISHED:
+        return None
+    asked = got = 0
+    for need in needs:
+        if need["kind"] != NeedKind.FUNDS.value or not need.get("target_amount"):
+            continue
+        target = need["target_amount"]
+        done = min(totals.get(need["id"], 0), target)
+        if need.get("currency") and need["currency"] != project.currency:
+            target = convert(target, need["currency"], project.currency)[0]
+            done = convert(done, need["currency"], project.currency)[0]
+        asked += target
+        got += done
+    return round(got / asked, 6) if asked else None
+
+
+def project_documents(projects, vocabulary=None):
+    """{project id: document} for the searchable ones among projects."""
+    from app.services.pledges import confirmed_totals
+
+    vocabulary = vocabulary or Vocabulary()
+    projects = [p for p in projects if is_searchable(p)]
+    need_ids = [n["id"] for p in projects for n in p.published_snapshot.get("needs", [])]
+    totals = confirmed_totals(need_ids)
+    documents = {}
+    for project in projects:
+        data = project.published_snapshot
+        municipality = vocabulary.municipalities.get(data["municipality"]) or project.municipality
+        district = municipality.district
+        sector = vocabulary.sectors.get(data.get("sector"))
+        needs = data.get("needs", [])
+        skills = [vocabulary.skills.get(n["skill"]) for n in needs if n.get("skill")]
+        need_text = " ".join(
+            " ".join(filter(None, (n.get("title"), n.get("requirements"), n.get("item")))) for n in needs
+        )
+        lat = data.get("lat") if data.get("lat") is not None else municipality.lat
+        lon = data.get("lon") if data.get("lon") is not None else municipality.lon
+        documents[project.id] = {
+            "id": project.id,
+            "lsg_id": project.lsg_id,
+            "title": data["title"],
+            "summary": data.get("summary") or "",
+            "body": " ".join(filter(None, (data.get("description"), need_text))),
+            "places": " ".join(_names(municipality) + _names(district) + _names(district.region)),
+            "skill_names": " ".join(name for skill in skills if skill for name in _names(skill)),
+            "region_id": district.region_id,
+            "district_id": district.id,
+            "municipality_id": municipality.id,
+            "sector_id": sector.id if sector else None,
+            "status": FUNDING_STATUSES[project.status],
+            "published_at": project.published_at.isoformat(timespec="seconds"),
+            "lat": lat,
+            "lon": lon,
+            "funding_progress": _funding_progress(project, needs, totals),
+            "need_kinds": sorted({n["kind"] for n in needs}),
+            "skill_ids": sorted({s.id for s in skills if s}),
+            "skill_windows": [
+                {"skill_id": vocabulary.skills[n["skill"]].id, "starts_on": n["starts_on"], "ends_on": n["ends_on"]}
+                for n in needs
+                if n.get("skill") in vocabulary.skills and n.get("starts_on") and n.get("ends_on")
+            ],
+            "languages": sorted(languages_of(" ".join((data["title"], data.get("summary") or "")))),
+        }
+    return documents
+
+
+def project_document(project):
+    return project_documents([project]).get(project.id)
+
+
+def lsgs_pledged_to_by(user_ids):
+    """{user id: ids of LSGs they pledged to (any pledge not withdrawn)}."""
+    pledged = {}
+    if not user_ids:
+        return pledged
+    rows = db.session.execute(
+        db.select(Pledge.member_id, Project.lsg_id).join(Project, Pledge.project_id == Project.id)
+        .where(Pledge.member_id.in_(user_ids), Pledge.status != PledgeStatus.WITHDRAWN).distinct()
+    )
+    for user_id, lsg_id in rows:
+        pledged.setdefault(user_id, set()).add(lsg_id)
+    return pledged
+
+
+def is_profile_searchable(profile):
+    return profile.visibility != ProfileVisibility.PRIVATE and profile.user.active and bool(profile.skills)
+
+
+def profile_documents(profiles):
+    """{profile id: document} for the profiles officials may be shown."""
+    profiles = [p for p in profiles if is_profile_searchable(p)]
+    pledged = lsgs_pledged_to_by([p.user_id for p in profiles])
+    return {
+        profile.id: {
+            "id": profile.id,
+            "user_id": profile.user_id,
+            "region_id": profile.home_region_id,
+            "district_id": profile.home_district_id,
+            "municipality_id": profile.home_municipality_id,
+            "visibility": profile.visibility.value,
+            "languages": sorted(profile.languages or []),
+            "sector_ids": sorted(s.id for s in profile.sectors),
+            "skill_ids": sorted(s.skill_id for s in profile.skills if s.status != SkillStatus.REJECTED),
+            "verified_skill_ids": sorted(s.skill_id for s in profile.skills if s.status == SkillStatus.VERIFIED),
+            "windows": [{"starts_on": w.starts_on.isoformat(), "ends_on": w.ends_on.isoformat()}
+                        for w in profile.windows],
+            "lsg_ids": sorted(pledged.get(profile.user_id, ())),
+            "updated_at": profile.updated_at.isoformat(timespec="seconds"),
+        }
+        for profile in profiles
+    }
+
+
+def profile_document(profile):
+    return profile_documents([profile]).get(profile.id)
+
+
+def searchable_project_ids():
+    return set(db.session.scalars(
+        db.select(Project.id).where(Project.status.in_(PUBLIC_STATUSES))
+    ))
+
+
+def searchable_profile_ids():
+    from app.models import ProfileSkill, User
+
+    return set(db.session.scalars(
+        db.select(MemberProfile.id).join(User, User.id == MemberProfile.user_id)
+        .where(MemberProfile.visibility != ProfileVisibility.PRIVATE, User.active.is_(True),
+               db.select(ProfileSkill.id).where(ProfileSkill.profile_id == MemberProfile.id).exists())
+    ))

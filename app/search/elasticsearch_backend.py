@@ -1,0 +1,433 @@
+"""Elasticsearch: search for deployments that outgrow one machine (with PostgreSQL).
+
+Writes never go to Elasticsearch inside a request: ``sync`` adds outbox rows in the caller's
+transaction and the worker (``flask worker``) sends them on in bulk, retrying with backoff, so an
+outage delays search but loses nothing. Each kind of document lives in a versioned index behind
+an alias; ``reindex`` fills a new index and moves the alias in one atomic request.
+"""
+import re
+from datetime import datetime, timezone
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout, TransportError, Urllib3HttpNode
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+
+from app.extensions import db
+from app.search import matching
+from app.search.backend import SearchBackend, SearchUnavailable
+from app.search.documents import Vocabulary, profile_documents, project_documents
+from app.search.query import Hit, SearchResults
+from app.search.text import index_text, query_stems, stem, words
+
+_COMPATIBLE = re.compile(r"application/vnd\.elasticsearch\+([a-z-]+);\s*compatible-with=\d+")
+UNAVAILABLE = (TransportConnectionError, ConnectionTimeout, TransportError, ApiError)
+TEXT_FIELDS = {"title": 10, "summary": 4, "body": 1, "places": 3, "skill_names": 5}
+BATCH = 500
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """Sends plain application/json instead of the client's versioned media types.
+
+    Elasticsearch accepts both; osmem-server (the in-memory server the tests use) answers the
+    versioned ones with 406."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        if headers:
+            headers = headers.copy()
+            for name in ("accept", "content-type"):
+                if headers.get(name):
+                    headers[name] = _COMPATIBLE.sub(r"application/\1", headers[name])
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+def _text(analyzers=True):
+    field = {"type": "text"}
+    if analyzers:
+        field["fields"] = {"ru": {"type": "text", "analyzer": "russian"},
+                           "en": {"type": "text", "analyzer": "english"}}
+    return field
+
+
+PROJECT_MAPPING = {
+    "dynamic": False,
+    "properties": {
+        "id": {"type": "integer"},
+        "lsg_id": {"type": "integer"},
+        **{name: _text() for name in TEXT_FIELDS},
+        # Snowball stems as the embedded engine stores them: prefix matches for Kyrgyz word forms.
+        "stems": {"type": "text", "analyzer": "whitespace"},
+        "title_stems": {"type": "text", "analyzer": "whitespace"},
+        "region_id": {"type": "integer"},
+        "district_id": {"type": "integer"},
+        "municipality_id": {"type": "integer"},
+        "sector_id": {"type": "integer"},
+        "status": {"type": "keyword"},
+        "published_at": {"type": "date"},
+        "location": {"type": "geo_point"},
+        "funding_progress": {"type": "float"},
+        "need_kinds": {"type": "keyword"},
+        "skill_ids": {"type": "integer"},
+        "need_dates": {"type": "date_range", "format": "yyyy-MM-dd"},
+        "languages": {"type": "keyword"},
+    },
+}
+PROFILE_MAPPING = {
+    "dynamic": False,
+    "properties": {
+        "id": {"type": "integer"},
+        "user_id": {"type": "integer"},
+        "region_id": {"type": "integer"},
+        "district_id": {"type": "integer"},
+        "municipality_id": {"type": "integer"},
+        "visibility": {"type": "keyword"},
+        "languages": {"type": "keyword"},
+        "sector_ids": {"type": "integer"},
+        "skill_ids": {"type": "integer"},
+        "verified_skill_ids": {"type": "integer"},
+        "lsg_ids": {"type": "integer"},
+        "availability": {"type": "date_range", "format": "yyyy-MM-dd"},
+        "updated_at": {"type": "date"},
+    },
+}
+MAPPINGS = {"project": PROJECT_MAPPING, "profile": PROFILE_MAPPING}
+
+
+def project_source(document):
+    return {
+        **document,
+        "stems": index_text(*(document[name] for name in TEXT_FIELDS)),
+        "title_stems": index_text(document["title"]),
+        "location": {"lat": document["lat"], "lon": document["lon"]},
+        "need_dates": [{"gte": w["starts_on"], "lte": w["ends_on"]} for w in document["skill_windows"]],
+    }
+
+
+def profile_source(document):
+    return {**document, "availability": [{"gte": w["starts_on"], "lte": w["ends_on"]} for w in document["windows"]]}
+
+
+SOURCES = {"project": project_source, "profile": profile_source}
+
+
+def _constant(query, boost):
+    return {"constant_score": {"filter": query, "boost": boost}}
+
+
+def _home_clauses(place, fields):
+    """Constant scores that add up to the weight of the closest home tie."""
+    clauses = []
+    for (level, weight), value, field in zip(matching.increments(matching.HOME_LEVELS), place, fields):
+        if value:
+            clauses.append(_constant({"term": {field: value}}, weight))
+    return clauses
+
+
+def _overlap(field, windows):
+    return {"bool": {"should": [
+        {"range": {field: {"gte": start, "lte": end, "relation": "intersects"}}} for start, end in windows
+    ], "minimum_should_match": 1}}
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, app):
+        self.url = app.config["ELASTICSEARCH_URL"]
+        self.prefix = app.config.get("SEARCH_INDEX_PREFIX", "birge")
+        self.timeout = app.config.get("ELASTICSEARCH_TIMEOUT", 5)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = Elasticsearch(self.url, node_class=PlainJsonNode, request_timeout=self.timeout,
+                                         max_retries=1, retry_on_timeout=False)
+        return self._client
+
+    def alias(self, entity):
+        return f"{self.prefix}-{entity}s"
+
+    def ping(self):
+        try:
+            self.client.info()
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+
+    # ------------------------------------------------------------ indices
+
+    def _create_index(self, entity, *, with_alias=False):
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        name = f"{self.alias(entity)}-{stamp}"
+        body = {"mappings": MAPPINGS[entity], "settings": {"number_of_shards": 1}}
+        if with_alias:
+            body["aliases"] = {self.alias(entity): {}}
+        self.client.indices.create(index=name, **body)
+        return name
+
+    def ensure_indices(self):
+        for entity in MAPPINGS:
+            if not self.client.indices.exists_alias(name=self.alias(entity)):
+                self._create_index(entity, with_alias=True)
+
+    def _indices_behind(self, entity):
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias(entity)))
+        except NotFoundError:
+            return []
+
+    # ------------------------------------------------------------ writes
+
+    def sync(self, projects=(), profiles=()):
+        from app.services.outbox import enqueue
+
+        for project_id in projects:
+            enqueue("sync", "project", project_id)
+        for profile_id in profiles:
+            enqueue("sync", "profile", profile_id)
+
+    def push(self, projects=(), profiles=()):
+        """Send the current state of these projects and profiles to the index (the worker's job)."""
+        from app.models import MemberProfile, Project
+
+        try:
+            self.ensure_indices()
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+        actions = []
+        for entity, ids, model, build in (("project", projects, Project, project_documents),
+                                          ("profile", profiles, MemberProfile, profile_documents)):
+            if not ids:
+                continue
+            documents = build(db.session.scalars(db.select(model).where(model.id.in_(ids))).all())
+            for entity_id in ids:
+                if entity_id in documents:
+                    actions.append({"_op_type": "index", "_index": self.alias(entity), "_id": str(entity_id),
+                                    "_source": SOURCES[entity](documents[entity_id])})
+                else:
+                    actions.append({"_op_type": "delete", "_index": self.alias(entity), "_id": str(entity_id)})
+        self._bulk(actions, refresh=True)
+
+    def _bulk(self, actions, refresh=False):
+        if not actions:
+            return
+        try:
+            _, errors = helpers.bulk(self.client, actions, raise_on_error=False, raise_on_exception=True,
+                                     refresh="true" if refresh else "false")
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+        failed = [e for e in errors if next(iter(e.values())).get("status") != 404]
+        if failed:
+            raise SearchUnavailable(f"{len(failed)} documents were refused: {failed[:3]}")
+
+    def index_project(self, document):
+        self._bulk([{"_op_type": "index", "_index": self.alias("project"), "_id": str(document["id"]),
+                     "_source": project_source(document)}], refresh=True)
+
+    def delete_project(self, project_id):
+        self._bulk([{"_op_type": "delete", "_index": self.alias("project"), "_id": str(project_id)}], refresh=True)
+
+    def index_profile(self, document):
+        self._bulk([{"_op_type": "index", "_index": self.alias("profile"), "_id": str(document["id"]),
+                     "_source": profile_source(document)}], refresh=True)
+
+    def delete_profile(self, profile_id):
+        self._bulk([{"_op_type": "delete", "_index": self.alias("profile"), "_id": str(profile_id)}], refresh=True)
+
+    # ------------------------------------------------------------ search
+
+    def _search(self, entity, **body):
+        try:
+            return self.client.search(index=self.alias(entity), **body)
+        except NotFoundError:
+            return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+
+    @staticmethod
+    def _text_query(text):
+        clauses = []
+        for word in words(text)[:12]:
+            fields = [f"{name}.{lang}^{weight}" for name, weight in TEXT_FIELDS.items() for lang in ("ru", "en")]
+            clauses.append({"bool": {"should": [
+                {"prefix": {"stems": stem(word)}},
+                {"multi_match": {"query": word, "fields": fields, "fuzziness": "AUTO"}},
+            ], "minimum_should_match": 1}})
+        return clauses
+
+    @staticmethod
+    def _filters(query):
+        filters = []
+        for name in ("region", "district", "municipality"):
+            if getattr(query, name):
+                filters.append({"term": {f"{name}_id": getattr(query, name)}})
+        for field, values in (("sector_id", query.sector), ("status", query.status),
+                              ("need_kinds", query.kind), ("skill_ids", query.skill), ("id", query.ids)):
+            if values:
+                filters.append({"terms": {field: list(values)}})
+        if query.origin and query.near:
+            lat, lon = query.origin
+            filters.append({"geo_distance": {"distance": f"{query.km}km", "location": {"lat": lat, "lon": lon}}})
+        return filters
+
+    def _sort(self, query, has_text):
+        if query.sort == "nearest" and query.origin:
+            lat, lon = query.origin
+            return [{"_geo_distance": {"location": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}},
+                    {"id": "desc"}]
+        if query.sort == "funding":
+            return [{"funding_progress": {"order": "desc", "missing": "_last"}}, {"published_at": "desc"},
+                    {"id": "desc"}]
+        if query.sort == "relevance" and has_text:
+            return [{"_score": "desc"}, {"published_at": "desc"}, {"id": "desc"}]
+        return [{"published_at": "desc"}, {"id": "desc"}]
+
+    def search(self, query):
+        must = self._text_query(query.q)
+        aggregations = {
+            "region": {"terms": {"field": "region_id", "size": 50}},
+            "district": {"terms": {"field": "district_id", "size": 200}},
+            "sector": {"terms": {"field": "sector_id", "size": 100}},
+            "status": {"terms": {"field": "status", "size": 10}},
+            "kind": {"terms": {"field": "need_kinds", "size": 10}},
+            "skill": {"terms": {"field": "skill_ids", "size": 500}},
+        }
+        response = self._search(
+            "project",
+            query={"bool": {"must": must or [{"match_all": {}}], "filter": self._filters(query)}},
+            aggs=aggregations if query.with_facets else None, sort=self._sort(query, bool(must)), from_=query.offset, size=query.per_page,
+            track_total_hits=True, source=False,
+        )
+        facets = {
+            name: {bucket["key"]: bucket["doc_count"]
+                   for bucket in response.get("aggregations", {}).get(name, {}).get("buckets", [])}
+            for name in aggregations
+        }
+        hits = [Hit(int(hit["_id"]), float(hit.get("_score") or 0)) for hit in response["hits"]["hits"]]
+        return SearchResults(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
+                             query_stems=tuple(query_stems(query.q)))
+
+    def project_documents(self, ids):
+        if not ids:
+            return {}
+        response = self._search("project", query={"ids": {"values": [str(i) for i in ids]}}, size=len(ids))
+        return {int(hit["_id"]): self._document(hit["_source"]) for hit in response["hits"]["hits"]}
+
+    @staticmethod
+    def _document(source):
+        return {k: v for k, v in source.items()
+                if k not in ("stems", "title_stems", "location", "need_dates", "availability")}
+
+    def suggest(self, prefix, *, limit=8):
+        stems = query_stems(prefix)
+        if not stems:
+            return []
+        response = self._search(
+            "project", query={"bool": {"filter": [{"prefix": {"title_stems": s}} for s in stems]}},
+            sort=[{"published_at": "desc"}], size=limit, source=["title"],
+        )
+        return [hit["_source"]["title"] for hit in response["hits"]["hits"]]
+
+    # ------------------------------------------------------------ matching
+
+    def match_projects(self, subject, *, limit=20):
+        if subject.is_empty:
+            return []
+        w = matching.WEIGHTS
+        anchors = []
+        should = []
+        if subject.skill_ids:
+            anchors.append({"terms": {"skill_ids": list(subject.skill_ids)}})
+            should.append(_constant({"terms": {"skill_ids": list(subject.skill_ids)}}, w["skill"]))
+            if subject.verified_skill_ids:
+                should.append(_constant({"terms": {"skill_ids": list(subject.verified_skill_ids)}},
+                                        w["skill_verified"] - w["skill"]))
+            if subject.windows:
+                should.append(_constant(_overlap("need_dates", subject.windows), w["availability"]))
+        if subject.region_id:
+            anchors.append({"term": {"region_id": subject.region_id}})
+        should += _home_clauses((subject.region_id, subject.district_id, subject.municipality_id),
+                                ("region_id", "district_id", "municipality_id"))
+        if subject.sector_ids:
+            anchors.append({"terms": {"sector_id": list(subject.sector_ids)}})
+            should.append(_constant({"terms": {"sector_id": list(subject.sector_ids)}}, w["sector"]))
+        if subject.languages:
+            should.append(_constant({"terms": {"languages": list(subject.languages)}}, w["language"]))
+        should.append(_constant({"range": {"published_at": {"gte": subject.fresh_since}}}, w["fresh"]))
+        response = self._search("project", query={"bool": {
+            "filter": [{"term": {"status": "open"}}, {"bool": {"should": anchors, "minimum_should_match": 1}}],
+            "should": should,
+        }}, sort=[{"_score": "desc"}, {"id": "desc"}], size=limit, source=False, track_scores=True)
+        return [(int(hit["_id"]), float(hit["_score"])) for hit in response["hits"]["hits"]]
+
+    def match_profiles(self, subject, *, limit=20):
+        w = matching.WEIGHTS
+        should = [
+            _constant({"term": {"skill_ids": subject.skill_id}}, w["skill"]),
+            _constant({"term": {"verified_skill_ids": subject.skill_id}}, w["skill_verified"] - w["skill"]),
+            *_home_clauses((subject.region_id, subject.district_id, subject.municipality_id),
+                           ("region_id", "district_id", "municipality_id")),
+            _constant({"range": {"updated_at": {"gte": subject.fresh_since}}}, w["fresh"]),
+        ]
+        if subject.sector_id:
+            should.append(_constant({"term": {"sector_ids": subject.sector_id}}, w["sector"]))
+        if subject.starts_on and subject.ends_on:
+            should.append(_constant(_overlap("availability", [(subject.starts_on, subject.ends_on)]),
+                                    w["availability"]))
+        if subject.languages:
+            should.append(_constant({"terms": {"languages": list(subject.languages)}}, w["language"]))
+        visible = {"bool": {"should": [
+            {"term": {"visibility": "public"}},
+            {"bool": {"filter": [{"term": {"visibility": "pledged_lsgs"}}, {"term": {"lsg_ids": subject.lsg_id}}]}},
+        ], "minimum_should_match": 1}}
+        response = self._search("profile", query={"bool": {
+            "filter": [{"term": {"skill_ids": subject.skill_id}}, visible], "should": should,
+        }}, sort=[{"_score": "desc"}, {"id": "asc"}], size=limit, track_scores=True)
+        return [(int(hit["_id"]), float(hit["_score"]), self._document(hit["_source"]))
+                for hit in response["hits"]["hits"]]
+
+    # ------------------------------------------------------------ maintenance
+
+    def reindex(self):
+        """Fill new indices from the database, then move both aliases to them in one request."""
+        from app.models import PUBLIC_STATUSES, MemberProfile, Project
+
+        counts, new = {}, {}
+        vocabulary = Vocabulary()
+        for entity, model, where, build in (
+            ("project", Project, Project.status.in_(PUBLIC_STATUSES),
+             lambda batch: project_documents(batch, vocabulary)),
+            ("profile", MemberProfile, True, profile_documents),
+        ):
+            name = new[entity] = self._create_index(entity)
+            ids = db.session.scalars(db.select(model.id).where(where).order_by(model.id)).all()
+            counts[entity] = 0
+            for start in range(0, len(ids), BATCH):
+                documents = build(db.session.scalars(
+                    db.select(model).where(model.id.in_(ids[start:start + BATCH]))).all())
+                self._bulk([{"_op_type": "index", "_index": name, "_id": str(i), "_source": SOURCES[entity](d)}
+                            for i, d in documents.items()])
+                counts[entity] += len(documents)
+                db.session.expunge_all()
+            self.client.indices.refresh(index=name)
+        actions, old = [], []
+        for entity, name in new.items():
+            for previous in self._indices_behind(entity):
+                actions.append({"remove": {"index": previous, "alias": self.alias(entity)}})
+                old.append(previous)
+            actions.append({"add": {"index": name, "alias": self.alias(entity)}})
+        self.client.indices.update_aliases(actions=actions)
+        for previous in old:
+            self.client.indices.delete(index=previous, ignore_unavailable=True)
+        return counts
+
+    def indexed_ids(self, entity):
+        ids, search_after = set(), None
+        while True:
+            body = {"query": {"match_all": {}}, "sort": [{"id": "asc"}], "size": 5000, "source": False}
+            if search_after:
+                body["search_after"] = search_after
+            hits = self._search(entity, **body)["hits"]["hits"]
+            if not hits:
+                return ids
+            ids.update(int(hit["_id"]) for hit in hits)
+            search_after = hits[-1]["sort"]

@@ -1,0 +1,116 @@
+"""Words for the embedded search: tokens, stems, typo neighbours, and highlighted snippets.
+
+Russian and English words are reduced to their Snowball stems at index and at query time;
+a query stem also matches as a prefix, which is what lets Kyrgyz word forms (suffixes pile up
+on the root) find each other. The same functions highlight results for both backends, so a
+result reads the same whichever engine found it.
+"""
+import re
+from functools import lru_cache
+
+import snowballstemmer
+from markupsafe import Markup, escape
+
+WORD = re.compile(r"\w+", re.UNICODE)
+CYRILLIC = re.compile(r"[а-яёөүң]", re.IGNORECASE)
+KYRGYZ_LETTERS = re.compile(r"[өүң]", re.IGNORECASE)
+LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+# Too short to stem or to forgive a typo in.
+MIN_STEM_LENGTH = 3
+MIN_FUZZY_LENGTH = 3
+
+_russian = snowballstemmer.stemmer("russian")
+_english = snowballstemmer.stemmer("english")
+
+
+def words(text):
+    return [w.lower().replace("ё", "е") for w in WORD.findall(text or "") if not w.isdigit() or len(w) > 1]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word):
+    if len(word) < MIN_STEM_LENGTH:
+        return word
+    if CYRILLIC.search(word):
+        return _russian.stemWord(word)
+    if LATIN.search(word):
+        return _english.stemWord(word)
+    return word
+
+
+def stems(text):
+    return [stem(w) for w in words(text)]
+
+
+def index_text(*parts):
+    """What the full-text index stores for some text: its stems, in order."""
+    return " ".join(s for part in parts for s in stems(part))
+
+
+def query_stems(query):
+    """The distinct stems of a query, in the order typed."""
+    seen = []
+    for s in stems(query):
+        if s not in seen:
+            seen.append(s)
+    return seen[:12]
+
+
+def languages_of(text):
+    """The languages a text is written in, by script: Kyrgyz letters, other Cyrillic, Latin."""
+    found = set()
+    if KYRGYZ_LETTERS.search(text or ""):
+        found.add("ky")
+    if CYRILLIC.search(text or ""):
+        found.add("ru")
+    if LATIN.search(text or ""):
+        found.add("en")
+    return found
+
+
+def within_one_edit(a, b):
+    """True when b is a, or a with one letter added, removed or changed."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
+
+
+def _matches(word, query):
+    s = stem(word)
+    return any(s.startswith(q) or within_one_edit(s, q) for q in query)
+
+
+def highlight(text, query, *, length=220):
+    """An escaped snippet of text around the first word the query matches, those words marked."""
+    text = text or ""
+    query = [q for q in query if q]
+    tokens = list(re.finditer(r"\w+", text))
+    hits = [m for m in tokens if query and _matches(m.group().lower().replace("ё", "е"), query)]
+    start = 0
+    if hits and hits[0].start() > length // 3:
+        start = text.rfind(" ", 0, hits[0].start() - length // 4) + 1
+    end = len(text) if len(text) - start <= length else text.rfind(" ", start, start + length)
+    if end <= start:
+        end = min(len(text), start + length)
+    out = [Markup("…") if start > 0 else Markup("")]
+    position = start
+    for m in hits:
+        if m.start() < start or m.end() > end:
+            continue
+        out.append(escape(text[position:m.start()]))
+        out.append(Markup("<mark>%s</mark>") % m.group())
+        position = m.end()
+    out.append(escape(text[position:end]))
+    if end < len(text):
+        out.append(Markup("…"))
+    return Markup("").join(out)

@@ -1,0 +1,96 @@
+"""Alerts: a newly published project, mailed to the members whose saved searches it matches.
+
+Publishing only writes an outbox row; the worker runs this. The saved searches that could match
+are picked by SQL first (their region and sectors), then each is asked of the search backend with
+the new project's id as a filter, so both engines decide a match exactly as their search page
+would. An alert is recorded before it is mailed, and a saved search is never alerted twice for
+the same project.
+"""
+import logging
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.mail import absolute_url, send_mail
+from app.models import AlertDelivery, Municipality, Project, SavedSearch, saved_search_sectors
+from app.search import SearchUnavailable, backend
+from app.search.documents import is_searchable
+from app.search.query import SearchQuery
+from app.services.outbox import enqueue
+
+log = logging.getLogger(__name__)
+BATCH = 1000
+
+
+def project_published(project):
+    """Called in the transaction that first publishes a project."""
+    enqueue("alert", "project", project.id)
+
+
+def candidates(document, *, after_id=0, limit=BATCH):
+    """Saved searches whose region and sectors do not rule this project out."""
+    sectors = db.select(saved_search_sectors.c.saved_search_id)
+    sector_ok = ~db.exists(sectors.where(saved_search_sectors.c.saved_search_id == SavedSearch.id))
+    if document["sector_id"]:
+        sector_ok = sector_ok | db.exists(sectors.where(
+            saved_search_sectors.c.saved_search_id == SavedSearch.id,
+            saved_search_sectors.c.sector_id == document["sector_id"]))
+    return db.session.scalars(
+        db.select(SavedSearch)
+        .where(SavedSearch.id > after_id,
+               db.or_(SavedSearch.region_id.is_(None), SavedSearch.region_id == document["region_id"]),
+               sector_ok)
+        .order_by(SavedSearch.id).limit(limit)
+    ).all()
+
+
+def _matches(saved, project_id):
+    from app.services.search import with_origin
+
+    query, _place = with_origin(
+        SearchQuery.from_saved(saved.query, ids=(project_id,), per_page=1, with_facets=False), saved.user)
+    return backend().search(query).total > 0
+
+
+def _mail(saved, project, document):
+    user = saved.user
+    place = db.session.get(Municipality, document["municipality_id"])
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        link = absolute_url("projects.detail", project_id=project.id)
+        subject = _("New project for your search “%(name)s”", name=saved.name)
+        body = _(
+            "A new project matches your saved search “%(name)s”:\n\n%(title)s\n%(place)s\n\n%(link)s\n\n"
+            "You receive this because you follow this search on Birge; delete it on your saved "
+            "searches page to stop these emails.",
+            name=saved.name, title=document["title"], place=place.name if place else "", link=link,
+        )
+    send_mail(user.email, subject, body)
+
+
+def send_alerts_for(project_id):
+    """Mail every matching saved search once; returns how many alerts were sent."""
+    project = db.session.get(Project, project_id)
+    if project is None or not is_searchable(project):
+        return 0  # unpublished again before the worker got to it
+    document = backend().project_documents([project_id]).get(project_id)
+    if document is None:
+        raise SearchUnavailable(f"project {project_id} is not in the index yet")
+    sent, after_id = 0, 0
+    while True:
+        batch = candidates(document, after_id=after_id)
+        if not batch:
+            return sent
+        after_id = batch[-1].id
+        for saved in batch:
+            if saved.user_id == project.created_by_id or not saved.user.active:
+                continue
+            already = db.session.scalar(db.select(AlertDelivery.id).filter_by(
+                saved_search_id=saved.id, project_id=project_id))
+            if already or not _matches(saved, project_id):
+                continue
+            db.session.add(AlertDelivery(saved_search_id=saved.id, project_id=project_id))
+            db.session.flush()
+            _mail(saved, project, document)
+            sent += 1

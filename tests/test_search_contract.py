@@ -1,0 +1,160 @@
+"""The search contract: both engines give the same answers on the same data.
+
+Every test here runs twice: on SQLite with the embedded FTS5 engine, and on PostgreSQL with
+Elasticsearch (osmem-server, or the cluster ELASTICSEARCH_URL names). The expectations are
+written once, so passing on both means both engines agree.
+"""
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import District, Municipality, Region, Sector, Skill
+from app.search import backend, matching
+from app.search.query import SearchQuery
+from app.services import projects as project_service
+from tests.search_data import build_world, publish, settle
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+def ids(world, *keys):
+    return [world.projects[k].id for k in keys]
+
+
+def found(query):
+    return [hit.id for hit in backend().search(query).hits]
+
+
+def _id(model, code):
+    return db.session.scalar(db.select(model.id).filter_by(code=code))
+
+
+@pytest.mark.parametrize("words, expected_first", [
+    ("мосты", "bridge_ru"),  # a plural finds the singular
+    ("хирург", "surgery"),  # a stem finds хирургия, хирургов and Kyrgyz хирургиялык
+    ("хирургиялык", "surgery"),
+    ("көпүрө", "bridge_ky"),  # a Kyrgyz root finds its suffixed form (көпүрөнү)
+    ("roofs", "school_en"),  # English plural
+    ("водопровод", "water"),
+    ("Ат-Башы", "surgery"),  # a place name
+])
+def test_words_find_the_same_first_result(world, words, expected_first):
+    assert found(SearchQuery(q=words))[0] == world.projects[expected_first].id
+
+
+def test_stemmed_query_finds_every_form_on_both(world):
+    assert set(found(SearchQuery(q="хирург"))) == set(ids(world, "surgery", "heart"))
+
+
+def test_a_one_letter_typo_still_finds_the_project(world):
+    assert found(SearchQuery(q="водапровод"))[:1] == ids(world, "water")
+    assert found(SearchQuery(q="Kyzyl-Sou school"))[:1] == ids(world, "school_en")
+
+
+def test_every_word_must_match(world):
+    assert found(SearchQuery(q="мост Гүлчө")) == []
+    assert found(SearchQuery(q="ремонт моста")) == ids(world, "bridge_ru")
+
+
+def test_facet_counts_are_the_same(world):
+    results = backend().search(SearchQuery())
+    assert results.total == 6
+    naryn, chui = _id(Region, "KG-N"), _id(Region, "KG-C")
+    assert results.facets["region"][naryn] == 2
+    assert results.facets["region"][chui] == 1
+    assert results.facets["sector"] == {_id(Sector, "health"): 2, _id(Sector, "roads_bridges"): 2,
+                                        _id(Sector, "education"): 1, _id(Sector, "water_sanitation"): 1}
+    assert results.facets["kind"] == {"funds": 6, "skill": 3, "in_kind": 1}
+    assert results.facets["skill"] == {_id(Skill, "surgeon"): 2, _id(Skill, "civil_engineer"): 1}
+    assert results.facets["status"] == {"open": 6}
+
+    narrowed = backend().search(SearchQuery(q="хирург", region=naryn))
+    assert [h.id for h in narrowed.hits] == ids(world, "surgery")
+    assert narrowed.facets["district"] == {_id(District, "KG-N-ATB"): 1}
+
+
+def test_filters_combine(world):
+    health = _id(Sector, "health")
+    assert set(found(SearchQuery(sector=(health,)))) == set(ids(world, "surgery", "heart"))
+    assert found(SearchQuery(kind=("in_kind",))) == ids(world, "school_en")
+    assert set(found(SearchQuery(skill=(_id(Skill, "surgeon"),), region=_id(Region, "KG-N")))) == set(
+        ids(world, "surgery"))
+    assert found(SearchQuery(district=_id(District, "KG-O-ALA"))) == ids(world, "bridge_ky")
+
+
+def test_sorts_agree(world):
+    newest = found(SearchQuery(sort="newest"))
+    assert newest == sorted(newest, reverse=True)  # published in id order, so newest = highest id
+    at_bashy = db.session.scalar(db.select(Municipality).filter_by(code="KG-N-ATB-01"))
+    nearest = found(SearchQuery(sort="nearest", origin=(at_bashy.lat, at_bashy.lon)))
+    assert nearest[:2] == ids(world, "surgery", "bridge_ru")  # At-Bashy, then Kochkor (same region)
+
+
+def test_near_filter_keeps_what_is_within_reach(world):
+    at_bashy = db.session.scalar(db.select(Municipality).filter_by(code="KG-N-ATB-01"))
+    near = SearchQuery(near=at_bashy.id, km=150, origin=(at_bashy.lat, at_bashy.lon))
+    assert set(found(near)) == set(ids(world, "surgery", "bridge_ru"))
+    assert found(SearchQuery(near=at_bashy.id, km=10, origin=(at_bashy.lat, at_bashy.lon))) == ids(world, "surgery")
+
+
+def test_closest_to_funding_goal_first(world, app):
+    from app.services.pledges import confirm_pledge, pledge_money
+
+    member = world.profiles["aibek"].user
+    need = next(n for n in world.projects["school_en"].needs if n.kind.value == "funds")
+    pledge = pledge_money(member, need, amount=400_000_00, currency="KGS", method="bank_transfer")
+    db.session.commit()
+    confirm_pledge(world.officials["school_en"], pledge, reference="bank ref 1")
+    db.session.commit()
+    settle()
+    assert found(SearchQuery(sort="funding"))[0] == world.projects["school_en"].id
+
+
+def test_only_published_projects_are_searchable(world):
+    official = world.officials["bridge_ru"]
+    lsg = official.memberships[0].lsg
+    publish(official, lsg, title="Мост через арык", summary="Черновик моста.", sector="roads_bridges",
+            publish=False)
+    settle()
+    assert found(SearchQuery(q="арык")) == []
+
+
+def test_unpublishing_removes_and_republishing_restores(world):
+    project = world.projects["bridge_ru"]
+    project_service.unpublish_project(world.moderator, project, reason="Wrong photos")
+    db.session.commit()
+    settle()
+    assert found(SearchQuery(q="мост")) == []
+    assert backend().search(SearchQuery()).total == 5
+
+
+def test_suggestions_agree(world):
+    assert backend().suggest("хир") == ["Хирургиялык жума: Ат-Башы райондук ооруканасы"]
+    assert backend().suggest("new sch") == ["New school roof in Kyzyl-Suu"]
+
+
+def test_matched_projects_in_the_same_order_with_the_same_scores(world):
+    subject = matching.member_subject(world.profiles["aibek"], today=date(2027, 1, 1))
+    ranked = backend().match_projects(subject)
+    assert [project_id for project_id, _ in ranked][:2] == ids(world, "surgery", "heart")
+    documents = backend().project_documents([project_id for project_id, _ in ranked])
+    for project_id, score in ranked:
+        assert score == matching.total(matching.explain_project(subject, documents[project_id]))
+    reasons = {r.key for r in matching.explain_project(subject, documents[world.projects["surgery"].id])}
+    assert {"skill_verified", "home_municipality", "sector", "availability", "language"} <= reasons
+
+
+def test_suggested_volunteers_respect_visibility_and_rank_alike(world):
+    surgery = world.projects["surgery"]
+    need = next(n for n in surgery.needs if n.kind.value == "skill")
+    document = backend().project_documents([surgery.id])[surgery.id]
+    subject = matching.need_subject(need, document, today=date(2027, 1, 1))
+    ranked = backend().match_profiles(subject)
+    order = [profile_id for profile_id, _, _ in ranked]
+    assert order == [world.profiles["aibek"].id, world.profiles["nurlan"].id]  # not private, not unpledged
+    for _, score, profile_document in ranked:
+        assert score == matching.total(matching.explain_profile(subject, profile_document))

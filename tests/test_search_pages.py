@@ -1,0 +1,164 @@
+"""The search page, suggestions, matching pages, saved searches and their alerts, as users see them."""
+from urllib.parse import urlencode
+
+import pytest
+
+from app.extensions import db
+from app.models import AlertDelivery, Region, SavedSearch, Sector
+from app.services import search as search_service
+from tests.mailbox import Mailbox
+from tests.search_data import build_world, publish, settle
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def app_overrides(mailbox):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port}
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+def _id(model, code):
+    return db.session.scalar(db.select(model.id).filter_by(code=code))
+
+
+def test_search_page_finds_highlights_and_keeps_the_query_in_the_url(client, world):
+    naryn = _id(Region, "KG-N")
+    html = client.get("/search/?" + urlencode({"q": "хирург", "region": naryn})).get_data(as_text=True)
+    assert "1 project found" in html
+    assert "<mark>Хирургиялык</mark> жума" in html
+    assert "Кардиохирургия" not in html  # in Bishkek, outside the region chosen
+    assert 'value="хирург"' in html  # the box keeps the words
+    assert f'name="region" value="{naryn}"' in html  # and the form keeps the filter
+
+
+def test_facets_link_to_narrower_searches_with_counts(client, world):
+    html = client.get("/search/?q=хирург").get_data(as_text=True)
+    assert "2 projects found" in html
+    health = _id(Sector, "health")
+    assert f"sector={health}" in html
+    assert "Naryn" in html and "(1)" in html
+
+
+def test_bad_parameters_are_ignored_not_fatal(client, world):
+    response = client.get("/search/?region=abc&page=-4&sort=drop+table&km=999999&kind=nonsense")
+    assert response.status_code == 200
+    assert "6 projects found" in response.get_data(as_text=True)
+
+
+def test_pagination(client, world):
+    response = client.get("/search/?sort=newest&page=2")
+    assert response.status_code == 200
+    assert "No published project matches" in response.get_data(as_text=True)  # 6 fit on page 1
+
+
+def test_suggestions_offer_titles_places_and_skills(client, world):
+    found = client.get("/search/suggest?q=хир").get_json()
+    kinds = {(s["kind"], s["text"]) for s in found}
+    assert ("project", "Хирургиялык жума: Ат-Башы райондук ооруканасы") in kinds
+    assert ("skill", "Surgeon") in kinds
+    assert ("place", "Naryn Region") in {(s["kind"], s["text"]) for s in client.get("/search/suggest?q=nar").get_json()}
+    assert all(s["url"].startswith("/search/?") for s in found)
+    assert client.get("/search/suggest?q=a").get_json() == []
+
+
+def test_a_member_sees_why_results_suit_them(client, world, login_as):
+    login_as(world.profiles["aibek"].user)
+    html = client.get("/search/?q=хирург").get_data(as_text=True)
+    assert "your verified skill is needed" in html
+    assert "in your home village" in html
+
+
+def test_matched_for_you_ranks_the_surgery_week_first(client, world, login_as):
+    login_as(world.profiles["aibek"].user)
+    html = client.get("/search/for-you").get_data(as_text=True)
+    assert html.index("Хирургиялык жума") < html.index("Кардиохирургия")
+    assert "you are free on its dates" in html
+
+
+def test_suggested_volunteers_only_for_the_projects_officials(client, world, login_as):
+    surgery = world.projects["surgery"]
+    need = next(n for n in surgery.needs if n.kind.value == "skill")
+    login_as(world.officials["surgery"])
+    html = client.get(f"/search/needs/{need.id}/volunteers").get_data(as_text=True)
+    assert "Aibek" in html and "Nurlan" in html
+    assert "Hidden" not in html and "Gulnara" not in html  # private; only for LSGs she pledged to
+    assert html.index("Aibek") < html.index("Nurlan")
+    login_as(world.officials["water"])
+    assert client.get(f"/search/needs/{need.id}/volunteers").status_code == 403
+
+
+def test_saving_a_search_and_getting_one_alert(client, world, login_as, mailbox):
+    member = world.profiles["nurlan"].user
+    login_as(member)
+    health = _id(Sector, "health")
+    naryn = _id(Region, "KG-N")
+    query = urlencode({"q": "хирург", "region": naryn, "sector": health})
+    response = client.post("/search/saved", data={"name": "", "query": query})
+    assert response.status_code == 302
+    saved = db.session.scalar(db.select(SavedSearch))
+    assert saved.region_id == naryn and [s.id for s in saved.sectors] == [health]
+    assert client.post("/search/saved", data={"name": "", "query": query}).status_code == 302
+    assert db.session.scalar(db.select(db.func.count(SavedSearch.id))) == 1  # the same search once
+
+    official = world.officials["surgery"]
+    other = publish(official, official.memberships[0].lsg, moderator=world.moderator,
+                    title="Вторая хирургическая неделя в Ат-Башы", summary="Снова нужны хирурги.",
+                    sector="health")
+    publish(official, official.memberships[0].lsg, moderator=world.moderator,
+            title="Новая крыша школы в Ат-Башы", summary="Крыша протекает.", sector="education")
+    settle()
+    settle()  # the worker running again sends nothing twice
+    assert len(mailbox.messages) == 1
+    message = mailbox.messages[0]
+    assert message["To"] == member.email
+    assert "Вторая хирургическая неделя" in message.get_content()
+    assert f"/projects/{other.id}" in message.get_content()
+    assert db.session.scalar(db.select(db.func.count(AlertDelivery.id))) == 1
+
+
+def test_saving_needs_something_to_follow(client, world, login_as):
+    login_as(world.profiles["nurlan"].user)
+    response = client.post("/search/saved", data={"name": "", "query": ""}, follow_redirects=True)
+    assert "Choose some words, a place or a sector to follow first." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(SavedSearch.id))) == 0
+
+
+def test_follow_my_village_and_delete(client, world, login_as):
+    member = world.profiles["aibek"].user
+    login_as(member)
+    client.post("/search/follow-home")
+    saved = db.session.scalar(db.select(SavedSearch))
+    assert saved.query["municipality"] == world.profiles["aibek"].home_municipality_id
+    other = world.profiles["nurlan"].user
+    login_as(other)
+    assert client.post(f"/search/saved/{saved.id}/delete").status_code == 404  # not theirs
+    login_as(member)
+    client.post(f"/search/saved/{saved.id}/delete")
+    assert db.session.scalar(db.select(db.func.count(SavedSearch.id))) == 0
+
+
+def test_alert_candidates_are_prefiltered_by_region_and_sector(world):
+    member = world.profiles["nurlan"].user
+    naryn, osh = _id(Region, "KG-N"), _id(Region, "KG-GO")
+    from app.search.query import SearchQuery
+
+    search_service.save_search(member, SearchQuery(region=naryn, sector=(_id(Sector, "health"),)))
+    search_service.save_search(member, SearchQuery(region=osh))
+    search_service.save_search(member, SearchQuery(q="мост"))
+    db.session.commit()
+    from app.services.alerts import candidates
+    from app.search import backend
+
+    document = backend().project_documents([world.projects["surgery"].id])[world.projects["surgery"].id]
+    names = sorted(s.query.get("q") or str(s.region_id) for s in candidates(document))
+    assert names == sorted([str(naryn), "мост"])  # not Osh's
