@@ -30,6 +30,8 @@ db: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
 	$(BIN)/flask demo --if-empty
+	@# A database from before search (or restored from a backup) gets its index rebuilt.
+	@$(BIN)/flask search check >/dev/null 2>&1 || $(BIN)/flask search reindex
 
 # The worker (search alerts) runs beside the web server and stops with it.
 run: db

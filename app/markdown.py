@@ -1,4 +1,6 @@
 """Descriptions and updates are written in Markdown and shown as sanitized HTML."""
+import re
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -15,3 +17,13 @@ def render_markdown(text):
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(clean)
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`#>~|]+")
+
+
+def plain_text(text):
+    """Markdown as the words a reader sees (for search and snippets): links keep their text,
+    emphasis, headings and code marks go. Cheaper than rendering, which reindexing can't afford."""
+    return " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", text or "")).split())

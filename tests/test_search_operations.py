@@ -96,6 +96,8 @@ def test_reindex_swaps_the_alias_while_searches_run(app, own_engine):
     after = backend()._indices_behind("project")
     assert counts == {"project": 6, "profile": 4}
     assert after != before and len(after) == 1
+    assert not backend().reindex_running()
+    assert not backend().client.indices.exists(index=before[0])  # the old index is gone
     assert not errors and answers and set(answers) == {2}
     assert all(d.ok for d in backend().check())
 
@@ -110,3 +112,23 @@ def test_check_reports_drift(app, runner):
     assert f"missing from the index: [{world.projects['water'].id}]" in result.output
     assert runner.invoke(args=["search", "reindex"]).exit_code == 0
     assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_changes_made_during_a_reindex_wait_for_the_new_index(app, own_engine):
+    world = build_world()
+    search = backend()
+    building = search._create_index("project")  # as reindex does: a new index with the marker
+    search.client.indices.put_alias(index=building, name=search.reindex_marker)
+
+    project_service.unpublish_project(world.moderator, world.projects["bridge_ru"], reason="Wrong photos")
+    db.session.commit()
+    assert settle() == (0, 1)
+    job = db.session.scalar(db.select(OutboxJob))
+    assert job.attempts == 0  # waiting, not failing: no backoff
+    assert search.search(SearchQuery(q="мост")).total == 1  # searches still read the old index
+
+    search.client.indices.delete(index=building)  # the rebuild is over
+    job.available_at = job.created_at
+    db.session.commit()
+    assert settle() == (1, 0)
+    assert search.search(SearchQuery(q="мост")).total == 0

@@ -74,15 +74,15 @@ def test_suggestions_offer_titles_places_and_skills(client, world):
 def test_a_member_sees_why_results_suit_them(client, world, login_as):
     login_as(world.profiles["aibek"].user)
     html = client.get("/search/?q=хирург").get_data(as_text=True)
-    assert "your verified skill is needed" in html
-    assert "in your home village" in html
+    assert "needs your verified skill: Surgeon" in html
+    assert "in your home village, At-Bashy ayil aymak" in html
 
 
 def test_matched_for_you_ranks_the_surgery_week_first(client, world, login_as):
     login_as(world.profiles["aibek"].user)
     html = client.get("/search/for-you").get_data(as_text=True)
     assert html.index("Хирургиялык жума") < html.index("Кардиохирургия")
-    assert "you are free on its dates" in html
+    assert "you are free on its dates, May 10, 2027 – May 17, 2027" in html
 
 
 def test_suggested_volunteers_only_for_the_projects_officials(client, world, login_as):
@@ -91,6 +91,7 @@ def test_suggested_volunteers_only_for_the_projects_officials(client, world, log
     login_as(world.officials["surgery"])
     html = client.get(f"/search/needs/{need.id}/volunteers").get_data(as_text=True)
     assert "Aibek" in html and "Nurlan" in html
+    assert "Surgeon (verified)" in html and "from At-Bashy ayil aymak" in html and "free May 1, 2027" in html
     assert "Hidden" not in html and "Gulnara" not in html  # private; only for LSGs she pledged to
     assert html.index("Aibek") < html.index("Nurlan")
     login_as(world.officials["water"])
@@ -162,3 +163,13 @@ def test_alert_candidates_are_prefiltered_by_region_and_sector(world):
     document = backend().project_documents([world.projects["surgery"].id])[world.projects["surgery"].id]
     names = sorted(s.query.get("q") or str(s.region_id) for s in candidates(document))
     assert names == sorted([str(naryn), "мост"])  # not Osh's
+
+
+def test_snippets_show_words_not_markdown(client, app):
+    from tests.factories import make_official, make_project
+
+    make_project(make_official(), publish=True)  # its description: "The old bridge was **washed away** in 2024."
+    settle()
+    html = client.get("/search/?q=washed").get_data(as_text=True)
+    assert "was <mark>washed</mark> away in 2024" in html
+    assert "**" not in html

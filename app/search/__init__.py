@@ -9,7 +9,7 @@ a rollback leaves the index untouched and no service can forget to tell search.
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app.search.backend import SearchBackend, SearchUnavailable
 
@@ -67,7 +67,7 @@ def _pending(session):
 
 
 def _note_changes(session, flush_context):
-    from app.models import AvailabilityWindow, MemberProfile, Pledge, ProfileSkill, Project
+    from app.models import AvailabilityWindow, MemberProfile, Pledge, ProfileSkill, Project, User
 
     pending = _pending(session)
     for obj in chain(session.new, session.dirty, session.deleted):
@@ -80,6 +80,8 @@ def _note_changes(session, flush_context):
         elif isinstance(obj, Pledge):
             pending["projects"].add(obj.project_id)
             pending["members"].add(obj.member_id)
+        elif isinstance(obj, User):  # a deactivated member is no longer suggested
+            pending["members"].add(obj.id)
 
 
 def _apply_pending(session):
@@ -92,12 +94,12 @@ def _apply_pending(session):
     profiles = set(pending["profiles"])
     if pending["members"]:
         profiles |= set(session.scalars(
-            MemberProfile.__table__.select().with_only_columns(MemberProfile.id)
-            .where(MemberProfile.user_id.in_(pending["members"]))
-        ))
+            select(MemberProfile.id).where(MemberProfile.user_id.in_(pending["members"] - {None}))))
     projects = {p for p in pending["projects"] if p is not None}
     backend().sync(projects=sorted(projects), profiles=sorted(profiles - {None}))
 
 
 def _forget_pending(session, previous_transaction):
-    session.info.pop(PENDING, None)
+    # A savepoint rolled back keeps what came before it; syncing a little more is harmless.
+    if not previous_transaction.nested:
+        session.info.pop(PENDING, None)

@@ -6,6 +6,10 @@ class SearchUnavailable(Exception):
     """The search engine cannot answer now (down, unreachable, or its index is missing)."""
 
 
+class ReindexRunning(SearchUnavailable):
+    """The index is being rebuilt: changes wait until the new index takes over."""
+
+
 class SearchBackend(ABC):
     name = ""
 

@@ -5,6 +5,7 @@ comes from its *published* version, never from edits waiting for review; only pu
 one. A profile has a document only when its owner lets someone see it.
 """
 from app.extensions import db
+from app.markdown import plain_text
 from app.models import (
     PUBLIC_STATUSES,
     MemberProfile,
@@ -97,7 +98,7 @@ def project_documents(projects, vocabulary=None):
             "lsg_id": project.lsg_id,
             "title": data["title"],
             "summary": data.get("summary") or "",
-            "body": " ".join(filter(None, (data.get("description"), need_text))),
+            "body": " ".join(filter(None, (plain_text(data.get("description")), need_text))),
             "places": " ".join(_names(municipality) + _names(district) + _names(district.region)),
             "skill_names": " ".join(name for skill in skills if skill for name in _names(skill)),
             "region_id": district.region_id,

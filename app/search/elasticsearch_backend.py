@@ -14,7 +14,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from app.extensions import db
 from app.search import matching
-from app.search.backend import SearchBackend, SearchUnavailable
+from app.search.backend import ReindexRunning, SearchBackend, SearchUnavailable
 from app.search.documents import Vocabulary, profile_documents, project_documents
 from app.search.query import Hit, SearchResults
 from app.search.text import index_text, query_stems, stem, words
@@ -190,6 +190,8 @@ class ElasticsearchBackend(SearchBackend):
         from app.models import MemberProfile, Project
 
         try:
+            if self.reindex_running():
+                raise ReindexRunning("the index is being rebuilt; changes wait for the swap")
             self.ensure_indices()
         except UNAVAILABLE as error:
             raise SearchUnavailable(str(error)) from error
@@ -387,38 +389,56 @@ class ElasticsearchBackend(SearchBackend):
 
     # ------------------------------------------------------------ maintenance
 
+    @property
+    def reindex_marker(self):
+        return f"{self.prefix}-reindexing"
+
     def reindex(self):
-        """Fill new indices from the database, then move both aliases to them in one request."""
+        """Fill new indices from the database, then move both aliases to them in one request.
+
+        While the new indices fill, they carry a marker alias and the worker leaves index changes
+        in the outbox (searches keep reading the old indices); after the swap it sends them to the
+        new ones, so nothing that changed during the rebuild is lost."""
         from app.models import PUBLIC_STATUSES, MemberProfile, Project
 
         counts, new = {}, {}
         vocabulary = Vocabulary()
-        for entity, model, where, build in (
-            ("project", Project, Project.status.in_(PUBLIC_STATUSES),
-             lambda batch: project_documents(batch, vocabulary)),
-            ("profile", MemberProfile, True, profile_documents),
-        ):
-            name = new[entity] = self._create_index(entity)
-            ids = db.session.scalars(db.select(model.id).where(where).order_by(model.id)).all()
-            counts[entity] = 0
-            for start in range(0, len(ids), BATCH):
-                documents = build(db.session.scalars(
-                    db.select(model).where(model.id.in_(ids[start:start + BATCH]))).all())
-                self._bulk([{"_op_type": "index", "_index": name, "_id": str(i), "_source": SOURCES[entity](d)}
-                            for i, d in documents.items()])
-                counts[entity] += len(documents)
-                db.session.expunge_all()
-            self.client.indices.refresh(index=name)
-        actions, old = [], []
-        for entity, name in new.items():
-            for previous in self._indices_behind(entity):
-                actions.append({"remove": {"index": previous, "alias": self.alias(entity)}})
-                old.append(previous)
-            actions.append({"add": {"index": name, "alias": self.alias(entity)}})
-        self.client.indices.update_aliases(actions=actions)
+        try:
+            for entity, model, where, build in (
+                ("project", Project, Project.status.in_(PUBLIC_STATUSES),
+                 lambda batch: project_documents(batch, vocabulary)),
+                ("profile", MemberProfile, True, profile_documents),
+            ):
+                name = new[entity] = self._create_index(entity)
+                self.client.indices.put_alias(index=name, name=self.reindex_marker)
+                ids = db.session.scalars(db.select(model.id).where(where).order_by(model.id)).all()
+                counts[entity] = 0
+                for start in range(0, len(ids), BATCH):
+                    documents = build(db.session.scalars(
+                        db.select(model).where(model.id.in_(ids[start:start + BATCH]))).all())
+                    self._bulk([{"_op_type": "index", "_index": name, "_id": str(i),
+                                 "_source": SOURCES[entity](d)} for i, d in documents.items()])
+                    counts[entity] += len(documents)
+                    db.session.expunge_all()
+                self.client.indices.refresh(index=name)
+            actions, old = [], []
+            for entity, name in new.items():
+                for previous in self._indices_behind(entity):
+                    actions.append({"remove": {"index": previous, "alias": self.alias(entity)}})
+                    old.append(previous)
+                actions.append({"add": {"index": name, "alias": self.alias(entity)}})
+                actions.append({"remove": {"index": name, "alias": self.reindex_marker}})
+            self.client.indices.update_aliases(actions=actions)
+        except BaseException:
+            for name in new.values():  # the old indices still serve; drop the half-built ones
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
         for previous in old:
             self.client.indices.delete(index=previous, ignore_unavailable=True)
         return counts
+
+    def reindex_running(self):
+        return bool(self.client.indices.exists_alias(name=self.reindex_marker))
 
     def indexed_ids(self, entity):
         ids, search_after = set(), None

@@ -202,26 +202,28 @@ def total(reasons):
     return sum(r.weight for r in reasons)
 
 
+# What a member reads under a project, and an official under a member. Filled in by
+# app/services/search.describe() with names in the reader's language.
 REASON_LABELS = {
-    "skill": _l("you have a skill it needs"),
-    "skill_verified": _l("your verified skill is needed"),
-    "home_region": _l("in your home region"),
-    "home_district": _l("in your home district"),
-    "home_municipality": _l("in your home village"),
-    "sector": _l("a sector you care about"),
-    "availability": _l("you are free on its dates"),
+    "skill": _l("needs your skill: %(skills)s"),
+    "skill_verified": _l("needs your verified skill: %(skills)s"),
+    "home_region": _l("in your home region, %(place)s"),
+    "home_district": _l("in your home district, %(place)s"),
+    "home_municipality": _l("in your home village, %(place)s"),
+    "sector": _l("%(sector)s: a sector you care about"),
+    "availability": _l("you are free on its dates, %(dates)s"),
     "language": _l("written in a language you speak"),
     "fresh": _l("published recently"),
 }
 
 VOLUNTEER_REASON_LABELS = {
-    "skill": _l("has the skill (not yet verified)"),
-    "skill_verified": _l("verified skill"),
-    "home_region": _l("from this region"),
-    "home_district": _l("from this district"),
-    "home_municipality": _l("from this village"),
-    "sector": _l("interested in this sector"),
-    "availability": _l("free on the need's dates"),
+    "skill": _l("%(skills)s (not yet verified)"),
+    "skill_verified": _l("%(skills)s (verified)"),
+    "home_region": _l("from %(place)s"),
+    "home_district": _l("from %(place)s"),
+    "home_municipality": _l("from %(place)s"),
+    "sector": _l("cares about %(sector)s"),
+    "availability": _l("free %(dates)s"),
     "language": _l("speaks the project's language"),
     "fresh": _l("profile updated recently"),
 }

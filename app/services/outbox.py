@@ -13,6 +13,7 @@ from app.models._common import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300
+REINDEX_WAIT = timedelta(seconds=2)
 
 
 def enqueue(kind, entity, entity_id):
@@ -31,6 +32,13 @@ def _claim(limit):
     return db.session.scalars(statement).all()
 
 
+def _deferred(jobs, error):
+    """Not a failure (no backoff): try again in a moment."""
+    for job in jobs:
+        job.available_at = utcnow() + REINDEX_WAIT
+    log.info("outbox: %d job(s) wait: %s", len(jobs), error)
+
+
 def _failed(jobs, error):
     for job in jobs:
         job.attempts += 1
@@ -42,6 +50,7 @@ def _failed(jobs, error):
 def drain_once(limit=500):
     """Claim and run one batch of due jobs; commit. Returns (done, failed)."""
     from app.search import SearchUnavailable, backend
+    from app.search.backend import ReindexRunning
     from app.services.alerts import send_alerts_for
 
     jobs = _claim(limit)
@@ -55,6 +64,9 @@ def drain_once(limit=500):
         profiles = sorted({j.entity_id for j in sync_jobs if j.entity == "profile"})
         try:
             backend().push(projects=projects, profiles=profiles)
+        except ReindexRunning as error:
+            _deferred(sync_jobs, error)
+            failed += len(sync_jobs)
         except SearchUnavailable as error:
             _failed(sync_jobs, error)
             failed += len(sync_jobs)

@@ -2,7 +2,9 @@
 import logging
 import math
 from dataclasses import dataclass, field, replace
+from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -43,6 +45,10 @@ SORT_LABELS = {
     "funding": _l("Closest to its funding goal"),
 }
 MAX_SAVED_SEARCHES = 20
+
+
+def format_date_range(start, end):
+    return f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
 
 
 def distance_km(a, b):
@@ -102,10 +108,18 @@ class ResultView:
         return None if progress is None else int(progress * 100)
 
 
-def _names(model, ids):
-    if not ids:
-        return {}
-    return {item.id: item.name for item in db.session.scalars(db.select(model).where(model.id.in_(ids)))}
+class ReferenceNames:
+    """Names of regions, districts, municipalities, sectors and skills in the reader's language,
+    each small table read once per page rather than once per result."""
+
+    def __init__(self):
+        self._tables = {}
+
+    def __call__(self, model, ids):
+        if model not in self._tables:
+            self._tables[model] = {item.id: item.name for item in db.session.scalars(db.select(model))}
+        table = self._tables[model]
+        return {i: table[i] for i in ids if i in table}
 
 
 def _facet(counts, labels, selected):
@@ -114,13 +128,13 @@ def _facet(counts, labels, selected):
     return sorted(values, key=lambda v: (not v.selected, -v.count, v.label))
 
 
-def _facets(results, query):
+def _facets(results, query, names):
     f = results.facets
     facets = {
-        "region": _facet(f["region"], _names(Region, f["region"]), {query.region}),
-        "sector": _facet(f["sector"], _names(Sector, f["sector"]), set(query.sector)),
+        "region": _facet(f["region"], names(Region, f["region"]), {query.region}),
+        "sector": _facet(f["sector"], names(Sector, f["sector"]), set(query.sector)),
         "kind": _facet(f["kind"], KIND_LABELS, set(query.kind)),
-        "skill": _facet(f["skill"], _names(Skill, f["skill"]), set(query.skill)),
+        "skill": _facet(f["skill"], names(Skill, f["skill"]), set(query.skill)),
         "status": _facet(f["status"], STATUS_LABELS, set(query.status)),
     }
     if query.region:
@@ -129,14 +143,30 @@ def _facets(results, query):
     return facets
 
 
-def member_reasons(subject, document, labels=matching.REASON_LABELS):
-    return [str(labels[r.key]) for r in matching.explain_project(subject, document)] if subject else []
+def describe(reasons, labels, names):
+    """Each reason as a sentence, with the names of skills, places and sectors and the dates."""
+    described = []
+    for reason in reasons:
+        detail = reason.detail
+        values = {}
+        if "skill_ids" in detail:
+            values["skills"] = ", ".join(names(Skill, detail["skill_ids"]).values())
+        if "place" in detail:
+            model = {"home_region": Region, "home_district": District, "home_municipality": Municipality}[reason.key]
+            values["place"] = names(model, [detail["place"]]).get(detail["place"], "")
+        if "sector_id" in detail:
+            values["sector"] = names(Sector, [detail["sector_id"]]).get(detail["sector_id"], "")
+        if "starts_on" in detail:
+            values["dates"] = format_date_range(date.fromisoformat(detail["starts_on"]),
+                                                date.fromisoformat(detail["ends_on"]))
+        described.append(str(labels[reason.key]) % values if values else str(labels[reason.key]))
+    return described
 
 
-def _views(hits, documents, query, origin, subject):
+def _views(hits, documents, query, origin, subject, names):
     projects = {p.id: p for p in db.session.scalars(db.select(Project).where(Project.id.in_(list(documents))))}
-    municipalities = _names(Municipality, {d["municipality_id"] for d in documents.values()})
-    sectors = _names(Sector, {d["sector_id"] for d in documents.values() if d["sector_id"]})
+    municipalities = names(Municipality, {d["municipality_id"] for d in documents.values()})
+    sectors = names(Sector, {d["sector_id"] for d in documents.values() if d["sector_id"]})
     stems = query_stems(query.q)
     views = []
     for hit in hits:
@@ -153,7 +183,8 @@ def _views(hits, documents, query, origin, subject):
             sector=sectors.get(document["sector_id"]),
             status=str(STATUS_LABELS[document["status"]]),
             distance_km=round(distance_km(origin, (document["lat"], document["lon"])), 1) if origin else None,
-            reasons=member_reasons(subject, document),
+            reasons=describe(matching.explain_project(subject, document), matching.REASON_LABELS, names)
+            if subject else [],
         ))
     return views
 
@@ -164,6 +195,7 @@ def run_search(viewer, query):
     from app.services.projects import published_projects
 
     query, place = with_origin(query, viewer)
+    names = ReferenceNames()
     profile = profile_of(viewer)
     subject = matching.member_subject(profile) if profile else None
     try:
@@ -175,8 +207,8 @@ def run_search(viewer, query):
                 "newest": published_projects(page=1, per_page=query.per_page).items}
     return {
         "query": query, "unavailable": False, "place": place, "total": results.total,
-        "results": _views(results.hits, documents, query, query.origin, subject),
-        "facets": _facets(results, query),
+        "results": _views(results.hits, documents, query, query.origin, subject, names),
+        "facets": _facets(results, query, names),
         "pages": max(1, math.ceil(results.total / query.per_page)),
         "home": home_municipality(viewer),
         "municipalities": sorted(db.session.scalars(db.select(Municipality)), key=lambda m: m.name),
@@ -220,7 +252,7 @@ def matched_for_you(member, *, limit=20):
     ranked = backend().match_projects(subject, limit=limit)
     documents = backend().project_documents([project_id for project_id, _ in ranked])
     hits = [Hit(project_id, score) for project_id, score in ranked]
-    return _views(hits, documents, SearchQuery(), None, subject)
+    return _views(hits, documents, SearchQuery(), None, subject, ReferenceNames())
 
 
 def suggested_volunteers(official, need, *, limit=20):
@@ -238,7 +270,7 @@ def suggested_volunteers(official, need, *, limit=20):
     ranked = backend().match_profiles(subject, limit=limit)
     profiles = {p.id: p for p in db.session.scalars(
         db.select(MemberProfile).where(MemberProfile.id.in_([profile_id for profile_id, _, _ in ranked])))}
-    suggestions = []
+    suggestions, names = [], ReferenceNames()
     for profile_id, score, profile_document in ranked:
         profile = profiles.get(profile_id)
         # The index may lag a change of visibility; the database decides.
@@ -246,7 +278,7 @@ def suggested_volunteers(official, need, *, limit=20):
             continue
         reasons = matching.explain_profile(subject, profile_document)
         suggestions.append({"profile": profile, "score": score,
-                            "reasons": [str(matching.VOLUNTEER_REASON_LABELS[r.key]) for r in reasons]})
+                            "reasons": describe(reasons, matching.VOLUNTEER_REASON_LABELS, names)})
     return suggestions
 
 

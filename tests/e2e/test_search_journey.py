@@ -42,8 +42,8 @@ def test_member_searches_narrows_saves_and_gets_an_alert(app, live_server, new_p
 
     first = page.locator("article.result").first
     expect(first.locator("h2")).to_contain_text("Хирургиялык жума")
-    expect(first.locator(".reasons")).to_contain_text("your verified skill is needed")
-    expect(first.locator(".reasons")).to_contain_text("in your home village")
+    expect(first.locator(".reasons")).to_contain_text("needs your verified skill: Surgeon")
+    expect(first.locator(".reasons")).to_contain_text("in your home village, At-Bashy ayil aymak")
     expect(first.locator("mark").first).to_be_visible()
     screenshot(page, "2-narrowed")
 
