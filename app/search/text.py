@@ -87,7 +87,9 @@ def within_one_edit(a, b):
 
 def _matches(word, query):
     s = stem(word)
-    return any(s.startswith(q) or within_one_edit(s, q) for q in query)
+    # A typo is forgiven in longer words only: "was" is one letter from "wash" but no match.
+    return any(s.startswith(q) or (min(len(s), len(q)) > MIN_FUZZY_LENGTH and within_one_edit(s, q))
+               for q in query)
 
 
 def highlight(text, query, *, length=220):
