@@ -158,3 +158,18 @@ def test_suggested_volunteers_respect_visibility_and_rank_alike(world):
     assert order == [world.profiles["aibek"].id, world.profiles["nurlan"].id]  # not private, not unpledged
     for _, score, profile_document in ranked:
         assert score == matching.total(matching.explain_profile(subject, profile_document))
+
+
+def test_availability_counts_only_for_the_members_own_skills(world):
+    # A civil engineer interested in health, free during the surgery week: the surgery week
+    # matches by sector, but being free then is no reason — nobody needs an engineer on those dates.
+    subject = matching.MemberSubject(
+        skill_ids=(_id(Skill, "civil_engineer"),), sector_ids=(_id(Sector, "health"),),
+        windows=(("2027-05-12", "2027-05-13"), ("2027-06-05", "2027-06-07")), today=date(2027, 1, 1))
+    ranked = dict(backend().match_projects(subject))
+    documents = backend().project_documents(list(ranked))
+    surgery, water = world.projects["surgery"].id, world.projects["water"].id
+    assert "availability" not in {r.key for r in matching.explain_project(subject, documents[surgery])}
+    assert "availability" in {r.key for r in matching.explain_project(subject, documents[water])}
+    for project_id, score in ranked.items():
+        assert score == matching.total(matching.explain_project(subject, documents[project_id]))

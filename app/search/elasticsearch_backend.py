@@ -67,7 +67,11 @@ PROJECT_MAPPING = {
         "funding_progress": {"type": "float"},
         "need_kinds": {"type": "keyword"},
         "skill_ids": {"type": "integer"},
-        "need_dates": {"type": "date_range", "format": "yyyy-MM-dd"},
+        # Each skill need's dates with its skill: availability counts for the member's own skills.
+        "need_windows": {"type": "nested", "properties": {
+            "skill_id": {"type": "integer"},
+            "dates": {"type": "date_range", "format": "yyyy-MM-dd"},
+        }},
         "languages": {"type": "keyword"},
     },
 }
@@ -98,7 +102,8 @@ def project_source(document):
         "stems": index_text(*(document[name] for name in TEXT_FIELDS)),
         "title_stems": index_text(document["title"]),
         "location": {"lat": document["lat"], "lon": document["lon"]},
-        "need_dates": [{"gte": w["starts_on"], "lte": w["ends_on"]} for w in document["skill_windows"]],
+        "need_windows": [{"skill_id": w["skill_id"], "dates": {"gte": w["starts_on"], "lte": w["ends_on"]}}
+                         for w in document["skill_windows"]],
     }
 
 
@@ -317,7 +322,7 @@ class ElasticsearchBackend(SearchBackend):
     @staticmethod
     def _document(source):
         return {k: v for k, v in source.items()
-                if k not in ("stems", "title_stems", "location", "need_dates", "availability")}
+                if k not in ("stems", "title_stems", "location", "need_windows", "availability")}
 
     def suggest(self, prefix, *, limit=8):
         stems = query_stems(prefix)
@@ -344,7 +349,10 @@ class ElasticsearchBackend(SearchBackend):
                 should.append(_constant({"terms": {"skill_ids": list(subject.verified_skill_ids)}},
                                         w["skill_verified"] - w["skill"]))
             if subject.windows:
-                should.append(_constant(_overlap("need_dates", subject.windows), w["availability"]))
+                should.append(_constant({"nested": {"path": "need_windows", "query": {"bool": {"filter": [
+                    {"terms": {"need_windows.skill_id": list(subject.skill_ids)}},
+                    _overlap("need_windows.dates", subject.windows),
+                ]}}}}, w["availability"]))
         if subject.region_id:
             anchors.append({"term": {"region_id": subject.region_id}})
         should += _home_clauses((subject.region_id, subject.district_id, subject.municipality_id),

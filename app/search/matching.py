@@ -158,6 +158,8 @@ def explain_project(subject, document):
     if document["sector_id"] and document["sector_id"] in subject.sector_ids:
         reasons.append(Reason("sector", WEIGHTS["sector"], {"sector_id": document["sector_id"]}))
     for window in document["skill_windows"]:
+        if window["skill_id"] not in subject.skill_ids:
+            continue
         free = [w for w in subject.windows if _overlaps(w[0], w[1], window["starts_on"], window["ends_on"])]
         if free:
             reasons.append(Reason("availability", WEIGHTS["availability"],

@@ -34,7 +34,7 @@ SCHEMA = (
         PRIMARY KEY (entity, facet, value, entity_id)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS ix_search_terms_entity ON search_terms (entity, entity_id)",
     """CREATE TABLE IF NOT EXISTS search_windows (
-        entity TEXT NOT NULL, entity_id INTEGER NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL)""",
+        entity TEXT NOT NULL, entity_id INTEGER NOT NULL, skill_id INTEGER, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS ix_search_windows_entity ON search_windows (entity, entity_id)",
     """CREATE TABLE IF NOT EXISTS search_profiles (
         profile_id INTEGER PRIMARY KEY, region_id INTEGER, district_id INTEGER, municipality_id INTEGER,
@@ -122,10 +122,7 @@ class SqliteBackend(SearchBackend):
         terms = [{"facet": "kind", "value": kind, "id": d["id"]} for d in documents for kind in d["need_kinds"]]
         terms += [{"facet": "skill", "value": str(s), "id": d["id"]} for d in documents for s in d["skill_ids"]]
         self._insert_terms("project", terms)
-        self._insert_windows("project", [
-            {"id": d["id"], "starts_on": w["starts_on"], "ends_on": w["ends_on"]}
-            for d in documents for w in d["skill_windows"]
-        ])
+        self._insert_windows("project", [{"id": d["id"], **w} for d in documents for w in d["skill_windows"]])
 
     def _insert_terms(self, entity, terms):
         if terms:
@@ -134,8 +131,9 @@ class SqliteBackend(SearchBackend):
 
     def _insert_windows(self, entity, windows):
         if windows:
-            _execute("INSERT INTO search_windows (entity, entity_id, starts_on, ends_on) "
-                     "VALUES (:entity, :id, :starts_on, :ends_on)", [{**w, "entity": entity} for w in windows])
+            _execute("INSERT INTO search_windows (entity, entity_id, skill_id, starts_on, ends_on) "
+                     "VALUES (:entity, :id, :skill_id, :starts_on, :ends_on)",
+                     [{"skill_id": None, **w, "entity": entity} for w in windows])
 
     def delete_project(self, project_id):
         params = {"id": project_id}
@@ -324,14 +322,18 @@ class SqliteBackend(SearchBackend):
         return f"(CASE {' '.join(parts)} ELSE 0 END)" if parts else "0"
 
     @staticmethod
-    def _windows_overlap(entity, id_column, windows):
+    def _windows_overlap(entity, id_column, windows, skills=None):
+        """The availability weight when a window of the entity overlaps one of these (for a
+        project: a window of a skill need for one of the member's skills)."""
         if not windows:
             return "0"
         ranges = " OR ".join(
             f"(w.starts_on <= '{end}' AND w.ends_on >= '{start}')" for start, end in windows
         )
+        skill = f"AND w.skill_id IN ({skills}) " if skills else ""
         return (f"(CASE WHEN EXISTS (SELECT 1 FROM search_windows w WHERE w.entity = '{entity}' "
-                f"AND w.entity_id = {id_column} AND ({ranges})) THEN {matching.WEIGHTS['availability']} ELSE 0 END)")
+                f"AND w.entity_id = {id_column} {skill}AND ({ranges})) "
+                f"THEN {matching.WEIGHTS['availability']} ELSE 0 END)")
 
     @staticmethod
     def _languages_shared(column, languages):
@@ -356,7 +358,8 @@ class SqliteBackend(SearchBackend):
             self._levels("p", (subject.region_id, subject.district_id, subject.municipality_id),
                          ("municipality_id", "district_id", "region_id")),
             f"(CASE WHEN p.sector_id IN ({sectors}) THEN {w['sector']} ELSE 0 END)",
-            self._windows_overlap("project", "p.project_id", windows),
+            self._windows_overlap("project", "p.project_id", windows,
+                                  ",".join(str(int(s)) for s in subject.skill_ids)),
             self._languages_shared("p.languages", subject.languages),
             f"(CASE WHEN p.published_at >= '{subject.fresh_since}' THEN {w['fresh']} ELSE 0 END)",
         ))

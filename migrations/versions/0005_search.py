@@ -17,7 +17,7 @@ INDEX_TABLES = (
     'CREATE INDEX IF NOT EXISTS ix_search_projects_published ON search_projects (published_at)',
     'CREATE TABLE IF NOT EXISTS search_terms ( entity TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, entity_id INTEGER NOT NULL, PRIMARY KEY (entity, facet, value, entity_id)) WITHOUT ROWID',
     'CREATE INDEX IF NOT EXISTS ix_search_terms_entity ON search_terms (entity, entity_id)',
-    'CREATE TABLE IF NOT EXISTS search_windows ( entity TEXT NOT NULL, entity_id INTEGER NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS search_windows ( entity TEXT NOT NULL, entity_id INTEGER NOT NULL, skill_id INTEGER, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL)',
     'CREATE INDEX IF NOT EXISTS ix_search_windows_entity ON search_windows (entity, entity_id)',
     'CREATE TABLE IF NOT EXISTS search_profiles ( profile_id INTEGER PRIMARY KEY, region_id INTEGER, district_id INTEGER, municipality_id INTEGER, visibility TEXT, languages TEXT, updated_at TEXT, document TEXT)',
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_projects_fts USING fts5( title, summary, body, places, skills, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
