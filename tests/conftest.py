@@ -107,7 +107,8 @@ def prepare_database(url):
 # Seeded once per database and never changed by tests (admins only add municipalities).
 REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills"}
 # The embedded search index (made by the migration on SQLite, not models).
-SQLITE_INDEX_TABLES = ["search_projects", "search_projects_fts", "search_terms", "search_windows", "search_profiles"]
+SQLITE_INDEX_TABLES = ["search_projects", "search_projects_fts", "search_documents", "search_terms", "search_windows",
+                       "search_profiles"]
 
 
 def _seeded_municipality_codes():

@@ -173,3 +173,16 @@ def test_snippets_show_words_not_markdown(client, app):
     html = client.get("/search/?q=washed").get_data(as_text=True)
     assert "was <mark>washed</mark> away in 2024" in html
     assert "**" not in html
+
+
+def test_visitors_cached_results_follow_every_change_to_the_index(client, world, login_as):
+    first = client.get("/search/?q=мост").get_data(as_text=True)
+    assert "1 project found" in first
+    assert client.get("/search/?q=мост").get_data(as_text=True) == first  # the same page again
+    official = world.officials["bridge_ru"]
+    publish(official, official.memberships[0].lsg, moderator=world.moderator,
+            title="Новый мост в Кочкоре", summary="Второй мост.", sector="roads_bridges")
+    settle()
+    assert "2 projects found" in client.get("/search/?q=мост").get_data(as_text=True)
+    login_as(world.profiles["nurlan"].user)  # a member gets their own page, not the visitors'
+    assert "Save this search and get alerts" in client.get("/search/?q=мост").get_data(as_text=True)

@@ -78,5 +78,10 @@ class SearchBackend(ABC):
                                 sorted(found - expected)))
         return report
 
+    def generation(self):
+        """A number that changes whenever the index does, or None when the engine cannot say
+        cheaply (then nothing derived from results is cached)."""
+        return None
+
     def ping(self):
         """Raise SearchUnavailable when the engine cannot be reached."""

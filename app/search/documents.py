@@ -8,8 +8,11 @@ from app.extensions import db
 from app.markdown import plain_text
 from app.models import (
     PUBLIC_STATUSES,
+    AvailabilityWindow,
+    District,
     MemberProfile,
     Municipality,
+    ProfileSkill,
     NeedKind,
     Pledge,
     PledgeStatus,
@@ -19,6 +22,8 @@ from app.models import (
     Sector,
     Skill,
     SkillStatus,
+    User,
+    member_profile_sectors,
 )
 from app.search.text import languages_of
 
@@ -39,9 +44,10 @@ class Vocabulary:
         self.skills = {s.code: s for s in db.session.scalars(db.select(Skill))}
         self.municipalities = {
             m.code: m for m in db.session.scalars(
-                db.select(Municipality).options(db.joinedload(Municipality.district))
+                db.select(Municipality).options(db.joinedload(Municipality.district).joinedload(District.region))
             )
         }
+        self.municipalities_by_id = {m.id: m for m in self.municipalities.values()}
 
 
 def _names(item):
@@ -83,7 +89,8 @@ def project_documents(projects, vocabulary=None):
     documents = {}
     for project in projects:
         data = project.published_snapshot
-        municipality = vocabulary.municipalities.get(data["municipality"]) or project.municipality
+        municipality = (vocabulary.municipalities.get(data["municipality"])
+                        or vocabulary.municipalities_by_id[project.municipality_id])
         district = municipality.district
         sector = vocabulary.sectors.get(data.get("sector"))
         needs = data.get("needs", [])
@@ -124,6 +131,48 @@ def project_documents(projects, vocabulary=None):
 
 def project_document(project):
     return project_documents([project]).get(project.id)
+
+
+PROJECT_INDEX_COLUMNS = (Project.id, Project.status, Project.lsg_id, Project.published_at, Project.currency,
+                         Project.published_snapshot, Project.municipality_id)
+
+
+def project_rows(first_id, last_id):
+    """Just what the documents of the public projects with ids in [first_id, last_id] need
+    (reindexing): plain rows carry the attributes project_documents reads, without ORM objects."""
+    return db.session.execute(db.select(*PROJECT_INDEX_COLUMNS).where(
+        Project.id.between(first_id, last_id), Project.status.in_(PUBLIC_STATUSES))).all()
+
+
+def profile_rows(first_id, last_id):
+    """The profiles with ids in [first_id, last_id] as plain objects with the attributes
+    profile_documents reads, in five queries however many they are (reindexing)."""
+    from types import SimpleNamespace
+
+    ids = (first_id, last_id)
+    profiles = {
+        row.id: SimpleNamespace(**row._asdict(), skills=[], sectors=[], windows=[], user=None)
+        for row in db.session.execute(db.select(
+            MemberProfile.id, MemberProfile.user_id, MemberProfile.visibility, MemberProfile.languages,
+            MemberProfile.updated_at, MemberProfile.home_region_id, MemberProfile.home_district_id,
+            MemberProfile.home_municipality_id).where(MemberProfile.id.between(*ids)))
+    }
+    users = dict(db.session.execute(db.select(User.id, User.active).where(
+        User.id.in_([p.user_id for p in profiles.values()]))).all())
+    for profile in profiles.values():
+        profile.user = SimpleNamespace(active=users.get(profile.user_id, False))
+    for row in db.session.execute(db.select(ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.status)
+                                  .where(ProfileSkill.profile_id.between(*ids)).order_by(ProfileSkill.id)):
+        profiles[row.profile_id].skills.append(row)
+    for row in db.session.execute(db.select(member_profile_sectors.c.profile_id, member_profile_sectors.c.sector_id)
+                                  .where(member_profile_sectors.c.profile_id.between(*ids))):
+        profiles[row.profile_id].sectors.append(SimpleNamespace(id=row.sector_id))
+    for row in db.session.execute(db.select(AvailabilityWindow.profile_id, AvailabilityWindow.starts_on,
+                                            AvailabilityWindow.ends_on)
+                                  .where(AvailabilityWindow.profile_id.between(*ids))
+                                  .order_by(AvailabilityWindow.starts_on, AvailabilityWindow.id)):
+        profiles[row.profile_id].windows.append(row)
+    return list(profiles.values())
 
 
 def lsgs_pledged_to_by(user_ids):

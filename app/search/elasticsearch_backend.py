@@ -15,7 +15,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from app.extensions import db
 from app.search import matching
 from app.search.backend import ReindexRunning, SearchBackend, SearchUnavailable
-from app.search.documents import Vocabulary, profile_documents, project_documents
+from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
 from app.search.query import Hit, SearchResults
 from app.search.text import index_text, query_stems, stem, words
 
@@ -412,22 +412,21 @@ class ElasticsearchBackend(SearchBackend):
         counts, new = {}, {}
         vocabulary = Vocabulary()
         try:
-            for entity, model, where, build in (
-                ("project", Project, Project.status.in_(PUBLIC_STATUSES),
+            for entity, model, where, load, build in (
+                ("project", Project, Project.status.in_(PUBLIC_STATUSES), project_rows,
                  lambda batch: project_documents(batch, vocabulary)),
-                ("profile", MemberProfile, True, profile_documents),
+                ("profile", MemberProfile, True, profile_rows, profile_documents),
             ):
                 name = new[entity] = self._create_index(entity)
                 self.client.indices.put_alias(index=name, name=self.reindex_marker)
                 ids = db.session.scalars(db.select(model.id).where(where).order_by(model.id)).all()
                 counts[entity] = 0
                 for start in range(0, len(ids), BATCH):
-                    documents = build(db.session.scalars(
-                        db.select(model).where(model.id.in_(ids[start:start + BATCH]))).all())
+                    batch = ids[start:start + BATCH]
+                    documents = build(load(batch[0], batch[-1]))
                     self._bulk([{"_op_type": "index", "_index": name, "_id": str(i),
                                  "_source": SOURCES[entity](d)} for i, d in documents.items()])
                     counts[entity] += len(documents)
-                    db.session.expunge_all()
                 self.client.indices.refresh(index=name)
             actions, old = [], []
             for entity, name in new.items():

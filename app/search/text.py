@@ -24,7 +24,7 @@ _english = snowballstemmer.stemmer("english")
 
 
 def words(text):
-    return [w.lower().replace("ё", "е") for w in WORD.findall(text or "") if not w.isdigit() or len(w) > 1]
+    return [w for w in WORD.findall((text or "").lower().replace("ё", "е")) if not w.isdigit() or len(w) > 1]
 
 
 @lru_cache(maxsize=200_000)
@@ -44,7 +44,7 @@ def stems(text):
 
 def index_text(*parts):
     """What the full-text index stores for some text: its stems, in order."""
-    return " ".join(s for part in parts for s in stems(part))
+    return " ".join(stem(w) for part in parts for w in words(part))
 
 
 def query_stems(query):
@@ -92,26 +92,30 @@ def _matches(word, query):
                for q in query)
 
 
+def _word_matches(token, query):
+    return _matches(token.lower().replace("ё", "е"), query)
+
+
 def highlight(text, query, *, length=220):
-    """An escaped snippet of text around the first word the query matches, those words marked."""
+    """An escaped snippet of text around the first word the query matches, those words marked.
+    Only the words up to the first match and those inside the snippet are looked at."""
     text = text or ""
     query = [q for q in query if q]
-    tokens = list(re.finditer(r"\w+", text))
-    hits = [m for m in tokens if query and _matches(m.group().lower().replace("ё", "е"), query)]
+    first = next((m for m in WORD.finditer(text) if _word_matches(m.group(), query)), None) if query else None
     start = 0
-    if hits and hits[0].start() > length // 3:
-        start = text.rfind(" ", 0, hits[0].start() - length // 4) + 1
+    if first and first.start() > length // 3:
+        start = text.rfind(" ", 0, first.start() - length // 4) + 1
     end = len(text) if len(text) - start <= length else text.rfind(" ", start, start + length)
     if end <= start:
         end = min(len(text), start + length)
     out = [Markup("…") if start > 0 else Markup("")]
     position = start
-    for m in hits:
-        if m.start() < start or m.end() > end:
-            continue
-        out.append(escape(text[position:m.start()]))
-        out.append(Markup("<mark>%s</mark>") % m.group())
-        position = m.end()
+    if first:
+        for m in WORD.finditer(text, start, end):
+            if _word_matches(m.group(), query):
+                out.append(escape(text[position:m.start()]))
+                out.append(Markup("<mark>%s</mark>") % m.group())
+                position = m.end()
     out.append(escape(text[position:end]))
     if end < len(text):
         out.append(Markup("…"))

@@ -11,25 +11,30 @@ import sqlalchemy as sa
 # The embedded search index (SQLite only), as it was at this revision; `flask search reindex`
 # rebuilds it from the code's current schema.
 INDEX_TABLES = (
-    'CREATE TABLE IF NOT EXISTS search_projects ( project_id INTEGER PRIMARY KEY, lsg_id INTEGER, region_id INTEGER, district_id INTEGER, municipality_id INTEGER, sector_id INTEGER, status TEXT, published_at TEXT, lat REAL, lon REAL, funding_progress REAL, languages TEXT, title TEXT, document TEXT)',
+    'CREATE TABLE IF NOT EXISTS search_projects ( project_id INTEGER PRIMARY KEY, region_id INTEGER, district_id INTEGER, municipality_id INTEGER, sector_id INTEGER, status TEXT, published_at TEXT, lat REAL, lon REAL, funding_progress REAL, languages TEXT, kinds TEXT, skills TEXT)',
     'CREATE INDEX IF NOT EXISTS ix_search_projects_place ON search_projects (region_id, district_id)',
     'CREATE INDEX IF NOT EXISTS ix_search_projects_sector ON search_projects (sector_id)',
     'CREATE INDEX IF NOT EXISTS ix_search_projects_published ON search_projects (published_at)',
+    'CREATE TABLE IF NOT EXISTS search_profiles ( profile_id INTEGER PRIMARY KEY, region_id INTEGER, district_id INTEGER, municipality_id INTEGER, visibility TEXT, languages TEXT, updated_at TEXT, verified TEXT, sectors TEXT, lsgs TEXT)',
+    'CREATE TABLE IF NOT EXISTS search_documents ( entity TEXT NOT NULL, entity_id INTEGER NOT NULL, title TEXT, document TEXT NOT NULL, PRIMARY KEY (entity, entity_id))',
     'CREATE TABLE IF NOT EXISTS search_terms ( entity TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, entity_id INTEGER NOT NULL, PRIMARY KEY (entity, facet, value, entity_id)) WITHOUT ROWID',
     'CREATE INDEX IF NOT EXISTS ix_search_terms_entity ON search_terms (entity, entity_id)',
     'CREATE TABLE IF NOT EXISTS search_windows ( entity TEXT NOT NULL, entity_id INTEGER NOT NULL, skill_id INTEGER, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL)',
     'CREATE INDEX IF NOT EXISTS ix_search_windows_entity ON search_windows (entity, entity_id)',
-    'CREATE TABLE IF NOT EXISTS search_profiles ( profile_id INTEGER PRIMARY KEY, region_id INTEGER, district_id INTEGER, municipality_id INTEGER, visibility TEXT, languages TEXT, updated_at TEXT, document TEXT)',
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_projects_fts USING fts5( title, summary, body, places, skills, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
     'CREATE VIRTUAL TABLE IF NOT EXISTS search_projects_vocab USING fts5vocab(search_projects_fts, row)',
+    'CREATE TABLE IF NOT EXISTS search_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)',
+    'INSERT OR IGNORE INTO search_state (id, generation) VALUES (1, 0)',
 )
 DROP_INDEX_TABLES = (
     'DROP TABLE IF EXISTS search_projects_vocab',
     'DROP TABLE IF EXISTS search_projects_fts',
-    'DROP TABLE IF EXISTS search_profiles',
     'DROP TABLE IF EXISTS search_windows',
     'DROP TABLE IF EXISTS search_terms',
+    'DROP TABLE IF EXISTS search_documents',
+    'DROP TABLE IF EXISTS search_profiles',
     'DROP TABLE IF EXISTS search_projects',
+    'DROP TABLE IF EXISTS search_state',
 )
 
 

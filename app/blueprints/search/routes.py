@@ -3,10 +3,12 @@ from urllib.parse import parse_qs, urlencode
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.blueprints.search import bp
 from app.blueprints.search.forms import ConfirmForm, SaveSearchForm
+from app.blueprints.search.page_cache import cache_key, page_cache
 from app.errors import DomainError
 from app.search import SearchUnavailable
 from app.search.query import SORTS, SearchQuery
@@ -30,12 +32,19 @@ def helpers():
 
 @bp.get("/")
 def index():
-    query = SearchQuery.from_args(request.args)
-    page = service.run_search(current_user, query)
-    form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
-    status = 503 if page["unavailable"] else 200
-    return render_template("search/index.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
-                           status_labels=STATUS_LABELS, save_form=form, **page), status
+    key = cache_key()
+    cached = page_cache().get(key) if key else None
+    if cached is None:
+        query = SearchQuery.from_args(request.args)
+        page = service.run_search(current_user, query)
+        form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
+        html = render_template("search/_page.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
+                               status_labels=STATUS_LABELS, save_form=form, **page)
+        cached = (html, 503 if page["unavailable"] else 200)
+        if key and cached[1] == 200:
+            page_cache().put(key, cached)
+    html, status = cached
+    return render_template("search/index.html", page_html=Markup(html)), status
 
 
 @bp.get("/suggest")
