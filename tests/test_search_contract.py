@@ -173,3 +173,31 @@ def test_availability_counts_only_for_the_members_own_skills(world):
     assert "availability" in {r.key for r in matching.explain_project(subject, documents[water])}
     for project_id, score in ranked.items():
         assert score == matching.total(matching.explain_project(subject, documents[project_id]))
+
+
+def test_free_dates_can_lift_a_volunteer_over_a_closer_one(world):
+    # The engines look up availability only for volunteers who could still reach the top; one
+    # whose other reasons score lower but who is free on the dates must still come first.
+    from app.models import ProfileVisibility, SkillStatus
+    from app.services import profiles as profile_service
+    from tests.factories import make_user
+    from tests.search_data import settle
+
+    water = world.projects["water"]
+    need = next(n for n in water.needs if n.kind.value == "skill")
+    engineer = world.profiles["engineer"]
+    profile_service.update_profile(engineer.user, sectors=[])  # scores the sector weight less now
+    rival = make_user(name="Rival")
+    sokuluk = db.session.scalar(db.select(Municipality).filter_by(code="KG-C-SOK-01"))
+    profile_service.update_profile(rival, home_municipality=sokuluk, languages=["ru", "en"],
+                                   sectors=[db.session.scalar(db.select(Sector).filter_by(code="water_sanitation"))],
+                                   visibility=ProfileVisibility.PUBLIC.value)
+    held = profile_service.add_skill(rival, db.session.scalar(db.select(Skill).filter_by(code="civil_engineer")))
+    held.status = SkillStatus.VERIFIED
+    db.session.commit()
+    settle()
+    document = backend().project_documents([water.id])[water.id]
+    subject = matching.need_subject(need, document, today=date(2027, 1, 1))
+    full = backend().match_profiles(subject)
+    assert [p for p, _, _ in full] == [engineer.id, held.profile_id]
+    assert [p for p, _, _ in backend().match_profiles(subject, limit=1)] == [engineer.id]

@@ -402,26 +402,41 @@ class SqliteBackend(SearchBackend):
         w = matching.WEIGHTS
         skills, verified = _ints(subject.skill_ids), _ints(subject.verified_skill_ids)
         sectors = ",".join(str(s) for s in _ints(subject.sector_ids)) or "NULL"
-        score = " + ".join((
+        base = " + ".join((
             f"(CASE WHEN {_has_any('p.skills', verified)} THEN {w['skill_verified']} "
             f"WHEN {_has_any('p.skills', skills)} THEN {w['skill']} ELSE 0 END)",
             self._home("p", (subject.region_id, subject.district_id, subject.municipality_id)),
             f"(CASE WHEN p.sector_id IN ({sectors}) THEN {w['sector']} ELSE 0 END)",
-            self._free("project", "p.project_id", subject.windows if skills else (), skills),
             self._languages("p.languages", subject.languages),
             f"(CASE WHEN p.published_at >= '{subject.fresh_since}' THEN {w['fresh']} ELSE 0 END)",
         ))
         region = int(subject.region_id) if subject.region_id else "NULL"
         skill_values = ",".join(f"'{s}'" for s in skills) or "NULL"
-        rows = _execute(
-            f"""SELECT p.project_id, {score} AS score FROM search_projects p
+        rows = self._top(
+            f"""SELECT p.project_id AS id, {base} AS base FROM search_projects p
                 WHERE p.status = 'open' AND (p.region_id = {region} OR p.sector_id IN ({sectors})
                     OR p.project_id IN (SELECT entity_id FROM search_terms WHERE entity = 'project'
-                                        AND facet = 'skill' AND value IN ({skill_values})))
-                ORDER BY score DESC, p.project_id DESC LIMIT :limit""",
-            {"limit": limit},
+                                        AND facet = 'skill' AND value IN ({skill_values})))""",
+            self._free("project", "c.id", subject.windows if skills else (), skills), "-c.id", limit, {},
         )
         return [(project_id, float(score)) for project_id, score in rows]
+
+    @staticmethod
+    def _top(candidates, free, tiebreak, limit, params):
+        """The best `limit` candidates by base score plus the availability weight, best first.
+
+        Availability needs a lookup per candidate, so it is only looked up for candidates that
+        could still reach the top: those whose base score is at most its weight below the
+        limit-th best base score. The answer is the same as scoring every candidate in full."""
+        rows = _execute(
+            f"""WITH c AS MATERIALIZED ({candidates}),
+                     cut AS (SELECT base FROM c ORDER BY base DESC LIMIT 1 OFFSET :limit - 1)
+                SELECT c.id, c.base + {free} AS score FROM c
+                WHERE c.base >= coalesce((SELECT base FROM cut), 0) - :reach
+                ORDER BY score DESC, {tiebreak} LIMIT :limit""",
+            {**params, "limit": limit, "reach": matching.WEIGHTS["availability"] if free != "0" else 0},
+        )
+        return rows.all()
 
     def match_profiles(self, subject, *, limit=20):
         w = matching.WEIGHTS
@@ -429,23 +444,22 @@ class SqliteBackend(SearchBackend):
         skill = int(subject.skill_id)
         sector = (f"(CASE WHEN instr(s.sectors, ',{int(subject.sector_id)},') > 0 THEN {w['sector']} ELSE 0 END)"
                   if subject.sector_id else "0")
-        score = " + ".join((
+        base = " + ".join((
             f"(CASE WHEN instr(s.verified, ',{skill},') > 0 THEN {w['skill_verified']} ELSE {w['skill']} END)",
             self._home("s", (subject.region_id, subject.district_id, subject.municipality_id)),
             sector,
-            self._free("profile", "s.profile_id", windows),
             self._languages("s.languages", subject.languages),
             f"(CASE WHEN s.updated_at >= '{subject.fresh_since}' THEN {w['fresh']} ELSE 0 END)",
         ))
-        ranked = _execute(
-            f"""SELECT s.profile_id, {score} AS score
+        ranked = self._top(
+            f"""SELECT s.profile_id AS id, {base} AS base
                 FROM search_terms k JOIN search_profiles s ON s.profile_id = k.entity_id
                 WHERE k.entity = 'profile' AND k.facet = 'skill' AND k.value = :skill
                   AND (s.visibility = 'public'
-                       OR (s.visibility = 'pledged_lsgs' AND instr(s.lsgs, :lsg) > 0))
-                ORDER BY score DESC, s.profile_id LIMIT :limit""",
-            {"skill": str(skill), "lsg": f",{int(subject.lsg_id)},", "limit": limit},
-        ).all()
+                       OR (s.visibility = 'pledged_lsgs' AND instr(s.lsgs, :lsg) > 0))""",
+            self._free("profile", "c.id", windows), "c.id", limit,
+            {"skill": str(skill), "lsg": f",{int(subject.lsg_id)},"},
+        )
         documents = self._documents("profile", [profile_id for profile_id, _ in ranked])
         return [(profile_id, float(score), documents[profile_id]) for profile_id, score in ranked]
 
@@ -460,6 +474,8 @@ class SqliteBackend(SearchBackend):
         self._bump()
         counts = {"project": 0, "profile": 0}
         vocabulary = Vocabulary()
+        # No incremental merging while loading: one merge at the end does the same work once.
+        _execute("INSERT INTO search_projects_fts (search_projects_fts, rank) VALUES ('automerge', 0)")
         for entity, model, where, load, build, insert in (
             ("project", Project, Project.status.in_(PUBLIC_STATUSES), project_rows,
              lambda batch: project_documents(batch, vocabulary), self._insert_projects),
@@ -472,6 +488,7 @@ class SqliteBackend(SearchBackend):
                 insert(list(documents.values()))
                 counts[entity] += len(documents)
         _execute("INSERT INTO search_projects_fts (search_projects_fts) VALUES ('optimize')")
+        _execute("INSERT INTO search_projects_fts (search_projects_fts, rank) VALUES ('automerge', 4)")
         return counts
 
     def indexed_ids(self, entity):
