@@ -16,6 +16,7 @@ LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Too short to stem or to forgive a typo in.
 MIN_STEM_LENGTH = 3
 MIN_FUZZY_LENGTH = 3
+FIRST_MATCH_WITHIN = 1500  # characters a snippet looks through for its first match
 
 _russian = snowballstemmer.stemmer("russian")
 _english = snowballstemmer.stemmer("english")
@@ -110,7 +111,9 @@ def highlight(text, query, *, length=220):
     Only the words up to the first match and those inside the snippet are looked at."""
     text = text or ""
     query = [q for q in query if q]
-    first = next((m for m in WORD.finditer(text) if _word_matches(m.group(), query)), None) if query else None
+    # The first match is looked for near the start only: a snippet is about what a text opens with.
+    first = next((m for m in WORD.finditer(text, 0, FIRST_MATCH_WITHIN) if _word_matches(m.group(), query)),
+                 None) if query else None
     start = 0
     if first and first.start() > length // 3:
         start = text.rfind(" ", 0, first.start() - length // 4) + 1

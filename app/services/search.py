@@ -18,7 +18,6 @@ from app.models import (
     Municipality,
     Need,
     NeedKind,
-    Project,
     Region,
     SavedSearch,
     Sector,
@@ -27,6 +26,7 @@ from app.models import (
 from app.search import SearchUnavailable, backend
 from app.search import matching
 from app.search.query import Hit, SearchQuery
+from app.models._common import current_language
 from app.search.text import highlight, query_stems
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,6 @@ class FacetValue:
 
 @dataclass
 class ResultView:
-    project: Project
     document: dict
     title: Markup
     snippet: Markup
@@ -103,6 +102,10 @@ class ResultView:
     reasons: list = field(default_factory=list)
 
     @property
+    def id(self):
+        return self.document["id"]
+
+    @property
     def funding_percent(self):
         progress = self.document.get("funding_progress")
         return None if progress is None else int(progress * 100)
@@ -110,16 +113,26 @@ class ResultView:
 
 class ReferenceNames:
     """Names of regions, districts, municipalities, sectors and skills in the reader's language,
-    each small table read once per page rather than once per result."""
+    each small table read once per page (two columns, no ORM objects) rather than once per result."""
 
     def __init__(self):
         self._tables = {}
+        self._language = current_language()
+
+    def table(self, model):
+        if model not in self._tables:
+            column = getattr(model, f"name_{self._language}", model.name_en)
+            self._tables[model] = {i: name or english for i, name, english in
+                                   db.session.execute(db.select(model.id, column, model.name_en))}
+        return self._tables[model]
 
     def __call__(self, model, ids):
-        if model not in self._tables:
-            self._tables[model] = {item.id: item.name for item in db.session.scalars(db.select(model))}
-        table = self._tables[model]
+        table = self.table(model)
         return {i: table[i] for i in ids if i in table}
+
+    def choices(self, model):
+        """(id, name) pairs sorted by name, for a select."""
+        return sorted(self.table(model).items(), key=lambda item: item[1])
 
 
 def _facet(counts, labels, selected):
@@ -164,19 +177,17 @@ def describe(reasons, labels, names):
 
 
 def _views(hits, documents, query, origin, subject, names):
-    projects = {p.id: p for p in db.session.scalars(db.select(Project).where(Project.id.in_(list(documents))))}
     municipalities = names(Municipality, {d["municipality_id"] for d in documents.values()})
     sectors = names(Sector, {d["sector_id"] for d in documents.values() if d["sector_id"]})
     stems = query_stems(query.q)
     views = []
     for hit in hits:
         document = documents.get(hit.id)
-        project = projects.get(hit.id)
-        if document is None or project is None:  # deleted since it was indexed
+        if document is None:  # removed since the search ran
             continue
         text = " ".join(filter(None, (document["summary"], document["body"])))
         views.append(ResultView(
-            project=project, document=document,
+            document=document,
             title=highlight(document["title"], stems, length=len(document["title"]) + 1),
             snippet=highlight(text, stems),
             place=municipalities.get(document["municipality_id"], ""),
@@ -211,7 +222,7 @@ def run_search(viewer, query):
         "facets": _facets(results, query, names),
         "pages": max(1, math.ceil(results.total / query.per_page)),
         "home": home_municipality(viewer),
-        "municipalities": sorted(db.session.scalars(db.select(Municipality)), key=lambda m: m.name),
+        "municipalities": names.choices(Municipality),
     }
 
 

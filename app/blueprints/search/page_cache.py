@@ -2,14 +2,15 @@
 
 Most searches are the same few pages (a region, a sector, the newest projects), read by visitors
 with nothing personal on them. The part of the page below the header is kept here under the
-index's generation, the language and the full URL; any write to the index moves the generation
+index's generation, the language and the search; any write to the index moves the generation
 on, so a page is never older than the index. Engines that cannot give a generation cheaply
 (Elasticsearch) are not cached.
 """
 from collections import OrderedDict
 from threading import Lock
+from urllib.parse import urlencode
 
-from flask import current_app, request, session
+from flask import current_app, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -43,11 +44,13 @@ def page_cache():
     return current_app.extensions.setdefault("search_page_cache", PageCache())
 
 
-def cache_key():
-    """The key for this request's results, or None when they must be rendered for it alone."""
+def cache_key(query):
+    """The key for a search's results, or None when they must be rendered for this request
+    alone. The query's own canonical arguments, not the raw URL: unknown or repeated parameters
+    do not make new entries."""
     if current_user.is_authenticated or session.get("_flashes"):
         return None
     generation = backend().generation()
     if generation is None:
         return None
-    return generation, str(get_locale()), request.full_path
+    return generation, str(get_locale()), urlencode(query.to_args())

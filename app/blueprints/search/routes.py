@@ -32,10 +32,10 @@ def helpers():
 
 @bp.get("/")
 def index():
-    key = cache_key()
+    query = SearchQuery.from_args(request.args)
+    key = cache_key(query)
     cached = page_cache().get(key) if key else None
     if cached is None:
-        query = SearchQuery.from_args(request.args)
         page = service.run_search(current_user, query)
         form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
         html = render_template("search/_page.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
