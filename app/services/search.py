@@ -3,6 +3,7 @@ import logging
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import urlencode
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from app.models import (
 )
 from app.search import SearchUnavailable, backend
 from app.search import matching
+from app.search.cache import cached
 from app.search.query import Hit, SearchQuery
 from app.models._common import current_language
 from app.search.text import highlight, query_stems
@@ -200,6 +202,18 @@ def _views(hits, documents, query, origin, subject, names):
     return views
 
 
+def _search(query):
+    """The engine's answer and the page's documents, shared by everyone asking the same search
+    of the same index (see app/search/cache.py)."""
+    def ask():
+        results = backend().search(query)
+        return results, backend().project_documents([h.id for h in results.hits])
+
+    generation = backend().generation()
+    key = None if generation is None else (generation, urlencode(query.to_args()), query.origin)
+    return cached("results", key, ask)
+
+
 def run_search(viewer, query):
     """What the search page shows: results with facets, or, when the engine is down, the newest
     projects and a notice."""
@@ -210,8 +224,7 @@ def run_search(viewer, query):
     profile = profile_of(viewer)
     subject = matching.member_subject(profile) if profile else None
     try:
-        results = backend().search(query)
-        documents = backend().project_documents([h.id for h in results.hits])
+        results, documents = _search(query)
     except SearchUnavailable as error:
         log.error("search unavailable: %s", error)
         return {"query": query, "unavailable": True, "place": place, "home": None, "municipalities": [],

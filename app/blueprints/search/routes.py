@@ -8,9 +8,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.blueprints.search import bp
 from app.blueprints.search.forms import ConfirmForm, SaveSearchForm
-from app.blueprints.search.page_cache import cache_key, page_cache
+from app.blueprints.search.page_cache import cache_key
 from app.errors import DomainError
 from app.search import SearchUnavailable
+from app.search.cache import named_cache
 from app.search.query import SORTS, SearchQuery
 from app.services import search as service
 from app.services.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
@@ -34,16 +35,16 @@ def helpers():
 def index():
     query = SearchQuery.from_args(request.args)
     key = cache_key(query)
-    cached = page_cache().get(key) if key else None
-    if cached is None:
+    rendered = named_cache("pages").get(key) if key else None
+    if rendered is None:
         page = service.run_search(current_user, query)
         form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
         html = render_template("search/_page.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
                                status_labels=STATUS_LABELS, save_form=form, **page)
-        cached = (html, 503 if page["unavailable"] else 200)
-        if key and cached[1] == 200:
-            page_cache().put(key, cached)
-    html, status = cached
+        rendered = (html, 503 if page["unavailable"] else 200)
+        if key and rendered[1] == 200:
+            named_cache("pages").put(key, rendered)
+    html, status = rendered
     return render_template("search/index.html", page_html=Markup(html)), status
 
 
