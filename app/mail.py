@@ -1,7 +1,6 @@
 """Outgoing mail: SMTP when MAIL_SERVER is set, otherwise printed to the log."""
 import smtplib
 from email.message import EmailMessage
-
 from urllib.parse import urlsplit
 
 from flask import current_app

@@ -22,6 +22,7 @@ from app import create_app
 from app.extensions import db, limiter
 from app.services.reference import seed_reference_data
 from tests.factories import PASSWORD
+from tests.mailbox import Mailbox
 from tests.pgcluster import ThrowawayPostgres
 
 DATABASES = ["sqlite", "postgresql"]
@@ -187,6 +188,14 @@ def client(app):
     # Tests read English unless they ask for another language.
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on 127.0.0.1 whose messages the test reads (point MAIL_PORT at it)."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
 
 
 @pytest.fixture

@@ -5,14 +5,6 @@ import pytest
 
 from app.extensions import db
 from tests.factories import make_user
-from tests.mailbox import Mailbox
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

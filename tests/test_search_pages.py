@@ -7,15 +7,7 @@ from app.extensions import db
 from app.models import AlertDelivery, Region, SavedSearch, Sector
 from app.services import search as search_service
 from tests.factories import PASSWORD
-from tests.mailbox import Mailbox
 from tests.search_data import build_world, publish, settle
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

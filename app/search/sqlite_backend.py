@@ -21,7 +21,7 @@ from app.search import matching
 from app.search.backend import SearchBackend
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
 from app.search.query import KM_PER_DEGREE, NEED_KINDS, Hit, SearchResults
-from app.search.text import MIN_FUZZY_LENGTH, index_text, query_stems, within_one_edit
+from app.search.text import FIRST_MATCH_WITHIN, MIN_FUZZY_LENGTH, index_text, query_stems, within_one_edit
 
 # FTS5 column weights for bm25 (title, summary, body, places, skills): the title matters most.
 COLUMN_WEIGHTS = (10.0, 4.0, 1.0, 3.0, 5.0)
@@ -162,7 +162,10 @@ class SqliteBackend(SearchBackend):
             [{**d, "languages": _set(d["languages"]), "kinds": _set(d["need_kinds"]), "skills": _set(d["skill_ids"])}
              for d in documents],
         )
-        self._insert_documents("project", [(d["id"], d["title"], d) for d in documents])
+        # Pages show a snippet from the start of the body only (text.FIRST_MATCH_WITHIN): the rest
+        # is searched through the FTS table and need not be stored twice.
+        self._insert_documents("project", [(d["id"], d["title"], {**d, "body": d["body"][:FIRST_MATCH_WITHIN]})
+                                           for d in documents])
         _insert(
             """INSERT INTO search_projects_fts (rowid, title, summary, body, places, skills)
                VALUES (:id, :title, :summary, :body, :places, :skills)""",

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
-from app.services.alerts import project_published
 from app.authz import can_edit_project, can_moderate, can_see_unpublished_project, is_official_of, require
 from app.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from app.extensions import db
@@ -34,6 +33,7 @@ from app.models import (
 )
 from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
+from app.services.alerts import project_published
 from app.services.audit import record_event
 
 S = ProjectStatus

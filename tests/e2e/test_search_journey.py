@@ -6,15 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
-from tests.mailbox import Mailbox
 from tests.search_data import build_world, publish, settle
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture
