@@ -47,10 +47,11 @@ def candidates(document, *, after_id=0, limit=BATCH):
 
 
 def _matches(saved, project_id):
-    from app.services.search import with_origin
+    from app.services.search import home_municipality, with_origin
 
     query, _place = with_origin(
-        SearchQuery.from_saved(saved.query, ids=(project_id,), per_page=1, with_facets=False), saved.user)
+        SearchQuery.from_saved(saved.query, ids=(project_id,), per_page=1, with_facets=False),
+        home_municipality(saved.user))
     return backend().search(query).total > 0
 
 

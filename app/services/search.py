@@ -71,14 +71,14 @@ def home_municipality(user):
     return profile.home_municipality if profile else None
 
 
-def with_origin(query, user):
+def with_origin(query, home):
     """The query with the point distances are measured from: the chosen municipality, else (to
-    sort by distance) the member's home."""
+    sort by distance) home, the member's home municipality if they have one."""
     place = db.session.get(Municipality, query.near) if query.near else None
     if query.near and place is None:
         query = replace(query, near=None)
     if place is None and query.sort == "nearest":
-        place = home_municipality(user)
+        place = home
     if place is None:
         return query, None
     return replace(query, origin=(place.lat, place.lon)), place
@@ -178,20 +178,27 @@ def describe(reasons, labels, names):
     return described
 
 
-def _views(hits, documents, query, origin, subject, names):
+def highlights(documents, query):
+    """{id: (title, snippet)} with the query's words marked."""
+    stems = query_stems(query.q)
+    return {
+        project_id: (highlight(d["title"], stems, length=len(d["title"]) + 1),
+                     highlight(" ".join(filter(None, (d["summary"], d["body"]))), stems))
+        for project_id, d in documents.items()
+    }
+
+
+def _views(hits, documents, marked, origin, subject, names):
     municipalities = names(Municipality, {d["municipality_id"] for d in documents.values()})
     sectors = names(Sector, {d["sector_id"] for d in documents.values() if d["sector_id"]})
-    stems = query_stems(query.q)
     views = []
     for hit in hits:
         document = documents.get(hit.id)
         if document is None:  # removed since the search ran
             continue
-        text = " ".join(filter(None, (document["summary"], document["body"])))
+        title, snippet = marked[hit.id]
         views.append(ResultView(
-            document=document,
-            title=highlight(document["title"], stems, length=len(document["title"]) + 1),
-            snippet=highlight(text, stems),
+            document=document, title=title, snippet=snippet,
             place=municipalities.get(document["municipality_id"], ""),
             sector=sectors.get(document["sector_id"]),
             status=str(STATUS_LABELS[document["status"]]),
@@ -203,11 +210,12 @@ def _views(hits, documents, query, origin, subject, names):
 
 
 def _search(query):
-    """The engine's answer and the page's documents, shared by everyone asking the same search
-    of the same index (see app/search/cache.py)."""
+    """The engine's answer, the page's documents and their highlighted titles and snippets,
+    shared by everyone asking the same search of the same index (see app/search/cache.py)."""
     def ask():
         results = backend().search(query)
-        return results, backend().project_documents([h.id for h in results.hits])
+        documents = backend().project_documents([h.id for h in results.hits])
+        return results, documents, highlights(documents, query)
 
     generation = backend().generation()
     key = None if generation is None else (generation, urlencode(query.to_args()), query.origin)
@@ -219,22 +227,23 @@ def run_search(viewer, query):
     projects and a notice."""
     from app.services.projects import published_projects
 
-    query, place = with_origin(query, viewer)
-    names = ReferenceNames()
     profile = profile_of(viewer)
+    home = profile.home_municipality if profile else None
+    query, place = with_origin(query, home)
+    names = ReferenceNames()
     subject = matching.member_subject(profile) if profile else None
     try:
-        results, documents = _search(query)
+        results, documents, marked = _search(query)
     except SearchUnavailable as error:
         log.error("search unavailable: %s", error)
         return {"query": query, "unavailable": True, "place": place, "home": None, "municipalities": [],
                 "newest": published_projects(page=1, per_page=query.per_page).items}
     return {
         "query": query, "unavailable": False, "place": place, "total": results.total,
-        "results": _views(results.hits, documents, query, query.origin, subject, names),
+        "results": _views(results.hits, documents, marked, query.origin, subject, names),
         "facets": _facets(results, query, names),
         "pages": max(1, math.ceil(results.total / query.per_page)),
-        "home": home_municipality(viewer),
+        "home": home,
         "municipalities": names.choices(Municipality),
     }
 
@@ -276,7 +285,7 @@ def matched_for_you(member, *, limit=20):
     ranked = backend().match_projects(subject, limit=limit)
     documents = backend().project_documents([project_id for project_id, _ in ranked])
     hits = [Hit(project_id, score) for project_id, score in ranked]
-    return _views(hits, documents, SearchQuery(), None, subject, ReferenceNames())
+    return _views(hits, documents, highlights(documents, SearchQuery()), None, subject, ReferenceNames())
 
 
 def suggested_volunteers(official, need, *, limit=20):
