@@ -69,3 +69,16 @@ def test_pages_load_no_third_party_assets(client):
 ])
 def test_is_safe_next(target, safe):
     assert is_safe_next(target) is safe
+
+
+def test_search_buttons_without_token_change_nothing(client):
+    from app.models import SavedSearch
+
+    user = make_user()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    assert client.post("/search/saved", data={"query": "q=bridge"}).status_code == 400
+    assert client.post("/search/follow-home").status_code == 400
+    assert client.post("/search/saved/1/delete").status_code == 400
+    assert db.session.scalar(db.select(db.func.count(SavedSearch.id))) == 0

@@ -7,7 +7,3 @@ from wtforms.validators import Length, Optional
 class SaveSearchForm(FlaskForm):
     name = StringField(_l("Name this search"), validators=[Optional(), Length(max=120)])
     query = HiddenField()
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only its CSRF token."""

@@ -1,13 +1,13 @@
 from urllib.parse import parse_qs, urlencode
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.blueprints.search import bp
-from app.blueprints.search.forms import ConfirmForm, SaveSearchForm
+from app.blueprints.search.forms import SaveSearchForm
 from app.blueprints.search.page_cache import cache_key
 from app.errors import DomainError
 from app.search import SearchUnavailable
@@ -76,15 +76,13 @@ def save():
 @login_required
 def saved():
     searches = service.saved_searches(current_user)
-    return render_template("search/saved.html", searches=searches, form=ConfirmForm(),
+    return render_template("search/saved.html", searches=searches,
                            queries={s.id: service.saved_query(s) for s in searches})
 
 
 @bp.post("/saved/<int:saved_id>/delete")
 @login_required
 def delete_saved(saved_id):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     service.delete_saved_search(current_user, saved_id)
     flash(_("Deleted; you will get no more alerts for it."), "success")
     return redirect(url_for("search.saved"))
@@ -93,8 +91,6 @@ def delete_saved(saved_id):
 @bp.post("/follow-home")
 @login_required
 def follow_home():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     try:
         saved = service.follow_home(current_user)
     except DomainError as error:
