@@ -21,18 +21,29 @@ Phases, each timed on its own:
              ids): the engine's floor. Each pair is checked to give the same answer.
 4. matching  backend().match_profiles(NeedSubject(...)) for random skill needs (and, for context,
              match_projects for random members).
-5. memory    ru_maxrss of this process (reindex, search and matching; generation runs in a child).
-6. HTTP      gunicorn -w 2 on loopback, wrk -t2 -c16 -d15s against a search URL and /healthz.
+5. page      The search page in-process (Flask's test client): fresh pages for distinct searches
+             beside the engine's share of them, and one URL repeated (what the caches make of it).
+             Memory: ru_maxrss of this process (reindex, search, matching; generation runs in a
+             child) and the gunicorn workers' peak RSS.
+6. HTTP      gunicorn -w 2 on loopback, wrk -t2 -c16 -d15s against: one search URL as a visitor
+             (the page cache serves it), 3,000 distinct search URLs cycled (more than the caches
+             hold), the one URL as a logged-in member (rendered for each request), and /healthz.
 
 Needs Debian's wrk (apt-get install -y wrk) and gunicorn in the virtualenv for phase 6
 (--no-http skips it). --profile prints cProfile's hot spots of the search and matching loops and
 of the search page.
 
+On a shared machine other work skews the figures, the HTTP ones most (gunicorn and wrk need both
+CPUs of a 2-CPU box): before the reindex, the search and the HTTP phases the script waits (up to
+15 minutes) for other processes to leave the CPUs alone, and it reports the CPU time they used
+during the phases ("CPU used by other processes"; --no-wait-quiet skips the waiting).
+
 The benchmark measures the code in the tree it runs from, loaded at start (phases 1-5) and when
 gunicorn starts (phase 6). To measure one commit while the tree is being edited, run it from a
 snapshot (the virtualenv stays where it is; COMMIT names the snapshot in RESULTS.md):
 
-    git archive HEAD | tar -x -C /tmp/birge-snapshot && cp bench/search.py /tmp/birge-snapshot/bench/
+    mkdir -p /tmp/birge-snapshot && git archive HEAD | tar -x -C /tmp/birge-snapshot
+    cp bench/search.py /tmp/birge-snapshot/bench/
     cp -r app/translations /tmp/birge-snapshot/app/ && git log -1 --format='%h %s' > /tmp/birge-snapshot/COMMIT
     .venv/bin/python /tmp/birge-snapshot/bench/search.py --results bench/RESULTS.md
 """
@@ -344,6 +355,19 @@ class OtherLoad:
     def stop(self):
         (w0, b0, m0), (w1, b1, m1) = self.started, self._sample()
         return {"wall_s": w1 - w0, "others_cpu_s": max(0.0, (b1 - b0) - (m1 - m0))}
+
+
+def wait_quiet(enabled, max_wait=900, sample=5.0):
+    """Before a measured phase, wait (up to max_wait seconds) until other processes leave the
+    CPUs alone for `sample` seconds; returns the seconds waited."""
+    started = time.monotonic()
+    while enabled and time.monotonic() - started < max_wait:
+        watch = OtherLoad()
+        time.sleep(sample)
+        if watch.stop()["others_cpu_s"] < 0.05 * sample:
+            break
+        print("   (waiting: other processes are using the CPUs)", flush=True)
+    return time.monotonic() - started
 
 
 def percentile(values, p):
@@ -1417,6 +1441,8 @@ def main():
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--duration", type=int, default=15, help="seconds of each wrk run")
     parser.add_argument("--profile", action="store_true", help="cProfile the search and matching loops")
+    parser.add_argument("--no-wait-quiet", dest="wait_quiet", action="store_false",
+                        help="do not wait for other processes to leave the CPUs before the reindex, search and HTTP")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
@@ -1444,6 +1470,7 @@ def main():
         print(f"   {generation['timings']['generate_s']:.1f} s", flush=True)
 
     app = make_app()
+    wait_quiet(args.wait_quiet)
     print("2. Reindexing …", flush=True)
     report["reindex"] = run_reindex(app)
     report["db_size_mb"] = Path(db_path).stat().st_size / 2**20
@@ -1451,6 +1478,7 @@ def main():
     rss_after_reindex = maxrss_mb()
 
     load = {}
+    wait_quiet(args.wait_quiet)
     print(f"3. Search: {args.queries} queries, backend and raw SQL …", flush=True)
     watch = OtherLoad()
     report["search"] = run_search_bench(app, db_path, args.queries, args.seed, args.profile)
@@ -1468,6 +1496,7 @@ def main():
     report["page"] = run_page_breakdown(app, report["search_path"], args.seed, profile=args.profile)
     if not args.no_http:
         print(f"6. HTTP: gunicorn -w 2, wrk -t2 -c16 -d{args.duration}s …", flush=True)
+        wait_quiet(args.wait_quiet)
         watch = OtherLoad()
         report["http"] = run_http_bench(db_path, report["search_path"], tail_paths(app, seed=args.seed),
                                         member_cookie(app), args.duration, 16, 2)
