@@ -201,3 +201,30 @@ def test_free_dates_can_lift_a_volunteer_over_a_closer_one(world):
     full = backend().match_profiles(subject)
     assert [p for p, _, _ in full] == [engineer.id, held.profile_id]
     assert [p for p, _, _ in backend().match_profiles(subject, limit=1)] == [engineer.id]
+
+
+def test_a_typo_is_forgiven_in_whole_words_only(world):
+    # "мекеп" is one letter from "мектеп" (school); "мекендештер" (compatriots) merely starts
+    # one letter away from it, and must not match.
+    official = world.officials["bridge_ky"]
+    lsg = official.memberships[0].lsg
+    school = publish(official, lsg, moderator=world.moderator, title="Гүлчө мектеп оңдоо",
+                     summary="Мектептин чатырын алмаштыруу.", sector="education")
+    publish(official, lsg, moderator=world.moderator, title="Мекендештер үчүн жолугушуу",
+            summary="Чет өлкөдөгү мекендештер менен жолугушуу.", sector="education")
+    settle()
+    assert found(SearchQuery(q="мекеп")) == [school.id]
+
+
+def test_short_kyrgyz_words_keep_their_letters(world):
+    # The Russian rules would cut "суу" (water) to "су", a prefix of "сурет" (picture) and of
+    # many other words.
+    official = world.officials["water"]
+    lsg = official.memberships[0].lsg
+    water = publish(official, lsg, moderator=world.moderator, title="Таза суу айылга",
+                    summary="Айылга таза суу келет.", sector="water_sanitation")
+    publish(official, lsg, moderator=world.moderator, title="Сурет көргөзмөсү",
+            summary="Балдардын сүрөттөрү.", sector="education")
+    settle()
+    # Kyzyl-Suu's school roof is found by its place name, Кызыл-Суу.
+    assert set(found(SearchQuery(q="суу"))) == {water.id, world.projects["school_en"].id}

@@ -242,7 +242,9 @@ class SqliteBackend(SearchBackend):
             return _fts_phrase(term) + " *"
         candidates = _execute("SELECT term FROM search_projects_vocab WHERE term >= :a AND term < :b",
                               {"a": term[0], "b": term[0] + "\uffff"}).scalars()
-        near = [c for c in candidates if within_one_edit(term, c) or within_one_edit(term, c[:len(term)])]
+        # Whole words only: a word whose beginning is one letter away is another word
+        # ("мекеп" is not "мекендештер").
+        near = [c for c in candidates if within_one_edit(term, c)]
         if not near:
             return _fts_phrase(term)
         return "(" + " OR ".join(_fts_phrase(c) for c in near[:20]) + ")"

@@ -30,10 +30,14 @@ def _stem(word):
     if len(word) < MIN_STEM_LENGTH:
         return word
     if CYRILLIC.search(word):
-        return _russian.stemWord(word)
-    if LATIN.search(word):
-        return _english.stemWord(word)
-    return word
+        found = _russian.stemWord(word)
+    elif LATIN.search(word):
+        found = _english.stemWord(word)
+    else:
+        return word
+    # A stem shorter than that would match as a prefix half the index (Kyrgyz "суу", water,
+    # cut by the Russian rules to "су").
+    return found if len(found) >= MIN_STEM_LENGTH else word
 
 
 _stems = {}  # a plain dict: reindexing stems hundreds of thousands of words per second
