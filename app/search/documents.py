@@ -14,8 +14,6 @@ from app.models import (
     Municipality,
     ProfileSkill,
     NeedKind,
-    Pledge,
-    PledgeStatus,
     ProfileVisibility,
     Project,
     ProjectStatus,
@@ -175,26 +173,14 @@ def profile_rows(first_id, last_id):
     return list(profiles.values())
 
 
-def lsgs_pledged_to_by(user_ids):
-    """{user id: ids of LSGs they pledged to (any pledge not withdrawn)}."""
-    pledged = {}
-    if not user_ids:
-        return pledged
-    rows = db.session.execute(
-        db.select(Pledge.member_id, Project.lsg_id).join(Project, Pledge.project_id == Project.id)
-        .where(Pledge.member_id.in_(user_ids), Pledge.status != PledgeStatus.WITHDRAWN).distinct()
-    )
-    for user_id, lsg_id in rows:
-        pledged.setdefault(user_id, set()).add(lsg_id)
-    return pledged
-
-
 def is_profile_searchable(profile):
     return profile.visibility != ProfileVisibility.PRIVATE and profile.user.active and bool(profile.skills)
 
 
 def profile_documents(profiles):
     """{profile id: document} for the profiles officials may be shown."""
+    from app.services.profiles import lsgs_pledged_to_by
+
     profiles = [p for p in profiles if is_profile_searchable(p)]
     pledged = lsgs_pledged_to_by([p.user_id for p in profiles])
     return {

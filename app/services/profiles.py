@@ -290,14 +290,25 @@ def reject_credential(moderator, profile_skill, *, reason):
 # ---------------------------------------------------------------- who sees what
 
 
-def lsgs_pledged_to(user):
-    """Ids of the LSGs whose projects the member pledged to (any pledge not withdrawn)."""
+def lsgs_pledged_to_by(user_ids):
+    """{user id: ids of the LSGs whose projects they pledged to (any pledge not withdrawn)}."""
     from app.models import Pledge, PledgeStatus, Project
 
-    return set(db.session.scalars(
-        db.select(Project.lsg_id).join(Pledge, Pledge.project_id == Project.id)
-        .where(Pledge.member_id == user.id, Pledge.status != PledgeStatus.WITHDRAWN).distinct()
-    ))
+    pledged = {}
+    if not user_ids:
+        return pledged
+    rows = db.session.execute(
+        db.select(Pledge.member_id, Project.lsg_id).join(Project, Pledge.project_id == Project.id)
+        .where(Pledge.member_id.in_(user_ids), Pledge.status != PledgeStatus.WITHDRAWN).distinct()
+    )
+    for user_id, lsg_id in rows:
+        pledged.setdefault(user_id, set()).add(lsg_id)
+    return pledged
+
+
+def lsgs_pledged_to(user):
+    """Ids of the LSGs whose projects the member pledged to (any pledge not withdrawn)."""
+    return lsgs_pledged_to_by([user.id]).get(user.id, set())
 
 
 def _official_of_pledged_lsg(viewer, profile):

@@ -27,6 +27,7 @@ from app.models import (
 from app.search import SearchUnavailable, backend
 from app.search import matching
 from app.search.cache import cached
+from app.services import profiles as profile_service
 from app.search.query import Hit, SearchQuery
 from app.models._common import current_language
 from app.search.text import highlight, query_stems
@@ -61,9 +62,8 @@ def distance_km(a, b):
 
 
 def profile_of(user):
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(db.select(MemberProfile).filter_by(user_id=user.id))
+    """The member's profile; None for a visitor or a member without one."""
+    return profile_service.profile_of(user) if user is not None and user.is_authenticated else None
 
 
 def home_municipality(user):
@@ -291,8 +291,6 @@ def matched_for_you(member, *, limit=20):
 def suggested_volunteers(official, need, *, limit=20):
     """Members who could fill a skill need, best first, with the reasons; only profiles whose
     visibility lets this LSG's officials see them."""
-    from app.services.profiles import profile_visible_to
-
     require(is_project_official, official, need.project)
     if need.kind != NeedKind.SKILL or need.skill_id is None:
         raise NotFound()
@@ -307,7 +305,7 @@ def suggested_volunteers(official, need, *, limit=20):
     for profile_id, score, profile_document in ranked:
         profile = profiles.get(profile_id)
         # The index may lag a change of visibility; the database decides.
-        if profile is None or not profile_visible_to(official, profile):
+        if profile is None or not profile_service.profile_visible_to(official, profile):
             continue
         reasons = matching.explain_profile(subject, profile_document)
         suggestions.append({"profile": profile, "score": score,
