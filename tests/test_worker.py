@@ -44,7 +44,7 @@ def app_overrides(request, mailbox):
 
 
 def _followers(count, sector="health", words=""):
-    members = [make_user(name=f"Follower {n}", email=f"follower{n}@example.org") for n in range(count)]
+    members = [make_user(name=f"Follower of {sector} {n}") for n in range(count)]
     for member in members:
         save_search(member, SearchQuery(q=words, sector=(_sector(sector).id,)))
     db.session.commit()
