@@ -5,6 +5,12 @@ made of real data (a saved search an older version stored, a currency with no ex
 mocks.
 """
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -98,6 +104,39 @@ def test_a_refused_mail_is_retried_later_and_the_others_go_out_once(app, mailbox
     assert all(f"/projects/{project.id}" in m.get_content() for m in mailbox.messages)
     assert len(_sent()) == 3
     assert db.session.scalar(db.select(db.func.count(OutboxJob.id))) == 0
+
+
+def test_a_worker_killed_while_mailing_repeats_at_most_one_mail(app, mailbox, tmp_path):
+    members = _followers(20)
+    official, lsg = _official()
+    _publish(official, lsg, make_user(role=Role.MODERATOR), title="Хирургическая неделя")
+    db.session.commit()
+    mailbox.slow_down(0.05)
+    config = app.config
+    environment = {**os.environ, "BIRGE_CONFIG": "testing", "BIRGE_INSTANCE_DIR": str(tmp_path),
+                   "TEST_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"], "FLASK_APP": "app:create_app",
+                   "SEARCH_BACKEND": config["SEARCH_BACKEND"], "ELASTICSEARCH_URL": config["ELASTICSEARCH_URL"] or "",
+                   "SEARCH_INDEX_PREFIX": config["SEARCH_INDEX_PREFIX"], "PUBLIC_URL": config["PUBLIC_URL"],
+                   "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(mailbox.messages) < 5 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.01)
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)  # mid-drain, as the OOM killer or a power cut would
+        worker.wait()
+    halfway = len(mailbox.messages)
+    assert 5 <= halfway < 20
+
+    mailbox.slow_down(0)
+    db.session.expire_all()
+    drain()  # another worker (or the same one restarted) takes over
+    received = Counter(m["To"] for m in mailbox.messages)
+    assert set(received) == {m.email for m in members}
+    assert sum(received.values()) <= 21  # at most the one mail in flight at the kill goes twice
+    assert len(_sent()) == 20
 
 
 def test_each_alert_carries_a_stable_message_id(app, mailbox):
