@@ -189,12 +189,14 @@ def worker_command(context, once, interval):
     from app.worker import run
 
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    before = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         run(interval=interval, once=once, should_stop=lambda: bool(stopping),
             report=lambda done, failed: click.echo(f"outbox: {done} job(s) done, {failed} to retry later"))
     except KeyboardInterrupt:
         pass
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _age(delta):

@@ -223,6 +223,15 @@ def test_a_job_failing_every_time_is_parked_dead_logged_and_shown(app, runner, c
     assert job.dead_at is None and job.attempts == 0 and job.available_at <= utcnow()
 
 
+def test_flask_worker_once_runs_what_is_due(app, runner):
+    enqueue("alert", "project", 12345)  # unpublished (here: gone) before the worker got to it: done, nothing sent
+    db.session.commit()
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "outbox: 1 job(s) done, 0 to retry later" in result.output
+    assert db.session.scalar(db.select(db.func.count(OutboxJob.id))) == 0
+
+
 def test_the_loop_goes_on_when_the_database_fails(tmp_path, caplog):
     broken = make_app(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
     rounds = []
