@@ -61,6 +61,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Birge <no-reply@birge.kg>")
 
+    # The worker: a job failing this many times is parked as dead (`flask worker status`); an
+    # outage of the search engine or the mail server is waited out and never parks a job.
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 10))
+
     # Links in mail the worker sends (no request to take the address from).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 

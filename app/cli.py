@@ -173,19 +173,58 @@ def check_command():
         raise click.ClickException("The index has drifted from the database: run `flask search reindex`.")
 
 
-@click.command("worker")
+@click.group("worker", invoke_without_command=True)
 @click.option("--once", is_flag=True, help="Run what is due, then exit.")
 @click.option("--interval", type=float, default=1.0, help="Seconds to wait when there is nothing to do.")
-def worker_command(once, interval):
-    """Drain the outbox: send index changes to Elasticsearch, mail search alerts."""
-    import time
+@click.pass_context
+def worker_command(context, once, interval):
+    """Drain the outbox: send index changes to the search engine, mail search alerts.
 
-    from app.services.outbox import drain
+    Runs until stopped (SIGTERM or Ctrl-C end it after the job at hand); a job's error never stops
+    it. `flask worker status` shows what waits and what is dead."""
+    if context.invoked_subcommand is not None:
+        return
+    import signal
 
-    while True:
-        done, failed = drain()
-        if done or failed:
-            click.echo(f"outbox: {done} job(s) done, {failed} to retry later")
-        if once:
-            return
-        time.sleep(interval)
+    from app.worker import run
+
+    stopping = []
+    before = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        run(interval=interval, once=once, should_stop=lambda: bool(stopping),
+            report=lambda done, failed: click.echo(f"outbox: {done} job(s) done, {failed} to retry later"))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _age(delta):
+    minutes = int(delta.total_seconds()) // 60
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{int(delta.total_seconds())} s"
+
+
+@worker_command.command("status")
+def worker_status_command():
+    """Jobs due, retrying later and dead; how long the oldest due job has waited; the dead ones."""
+    from app.outbox import status
+
+    now = status()
+    click.echo(f"due: {now.due}, retrying: {now.retrying}, dead: {now.dead}")
+    click.echo(f"oldest due job: {_age(now.oldest_due) if now.oldest_due is not None else 'none'}")
+    for job in now.dead_jobs:
+        click.echo(f"  dead #{job.id} {job.kind} {job.entity} {job.entity_id}, {job.attempts} attempts, "
+                   f"since {job.dead_at:%Y-%m-%d %H:%M} UTC: {(job.last_error or '')[:200]}")
+    if now.dead > len(now.dead_jobs):
+        click.echo(f"  … and {now.dead - len(now.dead_jobs)} more")
+
+
+@worker_command.command("revive")
+@click.argument("job_ids", nargs=-1, type=int)
+def worker_revive_command(job_ids):
+    """Retry dead jobs (these ids, or all of them) from a fresh count of attempts."""
+    from app.outbox import revive
+
+    count = revive(job_ids)
+    db.session.commit()
+    click.echo(f"{count} dead job(s) will be retried.")

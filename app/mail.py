@@ -6,12 +6,15 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 
-def send_mail(to, subject, body):
+def send_mail(to, subject, body, *, message_id=None):
+    """Hand one mail to the server; returns once it is accepted, raises if it is refused."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
 
     if not config.get("MAIL_SERVER"):
@@ -23,6 +26,12 @@ def send_mail(to, subject, body):
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def stable_message_id(local_part):
+    """A Message-ID that is the same each time this mail is sent (a repeat after a crash can be
+    folded by the reader's client): the local part names the mail, the domain is PUBLIC_URL's."""
+    return f"<{local_part}@{urlsplit(current_app.config['PUBLIC_URL']).hostname}>"
 
 
 def absolute_url(endpoint, **values):

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import Municipality, ProfileVisibility, Role, Sector, Skill, SkillStatus
 from app.services import profiles as profile_service
 from app.services import projects as project_service
-from app.services.outbox import drain
+from app.worker import drain
 from tests.factories import make_lsg, make_official, make_user
 
 

@@ -13,8 +13,10 @@ from app.models.users import User
 class OutboxJob(db.Model):
     """Work to do after a commit, written by the same transaction as the change it follows.
 
-    kinds: "sync" (bring entity_id of entity "project"/"profile" up to date in Elasticsearch) and
-    "alert" (tell the members whose saved searches match a newly published project).
+    kinds: "sync" (bring entity_id of entity "project"/"profile" up to date in Elasticsearch),
+    "alert" (find the members whose saved searches match a newly published project: one "mail" job
+    each) and "mail" (send one alert, entity "alert_delivery"). A job that failed OUTBOX_MAX_ATTEMPTS
+    times is parked: ``dead_at`` is set and no worker claims it again (``flask worker status``).
     """
 
     __tablename__ = "outbox"
@@ -27,6 +29,7 @@ class OutboxJob(db.Model):
     available_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    dead_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 saved_search_sectors = Table(
@@ -56,7 +59,12 @@ class SavedSearch(db.Model):
 
 
 class AlertDelivery(db.Model):
-    """One alert sent: never a second one for the same saved search and project."""
+    """One alert for a saved search and a project: never a second one.
+
+    Written (``sent_at`` empty) when the worker finds the match, with the "mail" job that sends it;
+    ``sent_at`` is committed right after the mail server accepts the mail, so a retry never sends it
+    again. Its id makes the mail's Message-ID.
+    """
 
     __tablename__ = "alert_deliveries"
     __table_args__ = (UniqueConstraint("saved_search_id", "project_id"),)
@@ -64,4 +72,6 @@ class AlertDelivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     saved_search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    saved_search: Mapped[SavedSearch] = relationship()
