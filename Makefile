@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test system-test-deps translations db clean
+.PHONY: run serve test install install-test system-test-deps translations db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ db: install translations
 run: db
 	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The production shape on one machine (docs/deployment.md): gunicorn and `flask worker`s,
+# configured from the environment only (BIRGE_CONFIG=production needs SECRET_KEY).
+serve: install translations
+	$(BIN)/python bin/serve-production
 
 # Debian's chromium for the browser tests and PostgreSQL for the throwaway test cluster.
 system-test-deps:

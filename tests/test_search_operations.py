@@ -20,9 +20,26 @@ def test_postgresql_without_elasticsearch_refuses_to_start(db_url):
         make_app(db_url, SEARCH_BACKEND="sqlite")
 
 
-def test_an_unreachable_elasticsearch_stops_start_up_with_a_clear_message(db_url):
-    with pytest.raises(SearchConfigError, match="cannot be reached"):
-        make_app(db_url, SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL="http://127.0.0.1:9")
+def test_elasticsearch_without_its_url_refuses_to_start(db_url):
+    with pytest.raises(SearchConfigError, match="needs ELASTICSEARCH_URL"):
+        make_app(db_url, SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=None)
+
+
+def test_an_unreachable_elasticsearch_does_not_stop_the_site_or_the_worker(db_url, caplog):
+    # An outage is not a configuration mistake: a web worker (re)started during it must boot.
+    app = make_app(db_url, SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL="http://127.0.0.1:9")
+    assert "Elasticsearch at http://127.0.0.1:9 cannot be reached" in caplog.text
+
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert client.get("/healthz").status_code == 200
+    page = client.get("/search/?q=мост")
+    assert page.status_code == 503
+    assert "Search is not available right now" in page.get_data(as_text=True)
+
+    with app.app_context():  # as `flask worker` runs
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture

@@ -46,10 +46,12 @@ def init_app(app):
             try:
                 app.extensions["search"].ping()
             except SearchUnavailable as error:
-                raise SearchConfigError(
-                    f"Elasticsearch at {app.config['ELASTICSEARCH_URL']} cannot be reached ({error}). "
-                    "Birge does not start without its search engine; start it or fix ELASTICSEARCH_URL."
-                ) from None
+                # An outage is not a configuration mistake: refusing to start would keep a web
+                # worker replaced during it from booting. The search page says search is down and
+                # the worker retries; a wrong URL shows up here and in `flask search check`.
+                app.logger.warning(
+                    "Elasticsearch at %s cannot be reached (%s); starting anyway: search is unavailable "
+                    "and index changes wait in the outbox until it answers.", app.config["ELASTICSEARCH_URL"], error)
     else:
         raise SearchConfigError(f"Unknown SEARCH_BACKEND {name!r}: use 'sqlite' or 'elasticsearch'.")
     if not event.contains(Session, "before_commit", _apply_pending):
