@@ -17,15 +17,15 @@ class AmountForm(FlaskForm):
 
 @pytest.mark.parametrize("typed, minor", [("5000", 500000), ("5 000", 500000), ("5\u00a0000,50", 500050),
                                           ("1500000.5", 150000050), ("0", 0)])
-def test_amounts_typed_the_local_way(app, typed, minor):
-    with app.test_request_context():
+def test_amounts_typed_the_local_way(plain_app, typed, minor):
+    with plain_app.test_request_context():
         form = AmountForm(formdata=MultiDict({"amount": typed}))
         assert form.validate() and form.amount.data == minor
 
 
 @pytest.mark.parametrize("typed", ["lots", "-1", "1.234", "1e400", "NaN", "100000000000000"])
-def test_bad_amounts_are_refused(app, typed):
-    with app.test_request_context():
+def test_bad_amounts_are_refused(plain_app, typed):
+    with plain_app.test_request_context():
         form = AmountForm(formdata=MultiDict({"amount": typed}))
         assert not form.validate() and form.amount.data is None
 
@@ -36,8 +36,8 @@ def test_bad_amounts_are_refused(app, typed):
     ("en", 150000, "USD", "$1,500"),
     ("en", 500000, "KGS", "KGS5,000"),
 ])
-def test_format_money(app, locale, minor, currency, text):
-    with app.test_request_context(), force_locale(locale):
+def test_format_money(plain_app, locale, minor, currency, text):
+    with plain_app.test_request_context(), force_locale(locale):
         assert format_money(minor, currency) == text
 
 

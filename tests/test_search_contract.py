@@ -13,12 +13,7 @@ from app.models import District, Municipality, Region, Sector, Skill
 from app.search import backend, matching
 from app.search.query import SearchQuery
 from app.services import projects as project_service
-from tests.search_data import build_world, publish, settle
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
+from tests.search_data import publish, settle
 
 
 def ids(world, *keys):
@@ -101,6 +96,7 @@ def test_near_filter_keeps_what_is_within_reach(world):
     assert found(SearchQuery(near=at_bashy.id, km=10, origin=(at_bashy.lat, at_bashy.lon))) == ids(world, "surgery")
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_closest_to_funding_goal_first(world, app):
     from app.services.pledges import confirm_pledge, pledge_money
 
@@ -114,6 +110,7 @@ def test_closest_to_funding_goal_first(world, app):
     assert found(SearchQuery(sort="funding"))[0] == world.projects["school_en"].id
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_only_published_projects_are_searchable(world):
     official = world.officials["bridge_ru"]
     lsg = official.memberships[0].lsg
@@ -123,6 +120,7 @@ def test_only_published_projects_are_searchable(world):
     assert found(SearchQuery(q="арык")) == []
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_unpublishing_removes_and_republishing_restores(world):
     project = world.projects["bridge_ru"]
     project_service.unpublish_project(world.moderator, project, reason="Wrong photos")
@@ -175,6 +173,7 @@ def test_availability_counts_only_for_the_members_own_skills(world):
         assert score == matching.total(matching.explain_project(subject, documents[project_id]))
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_free_dates_can_lift_a_volunteer_over_a_closer_one(world):
     # The engines look up availability only for volunteers who could still reach the top; one
     # whose other reasons score lower but who is free on the dates must still come first.
@@ -203,6 +202,7 @@ def test_free_dates_can_lift_a_volunteer_over_a_closer_one(world):
     assert [p for p, _, _ in backend().match_profiles(subject, limit=1)] == [engineer.id]
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_a_typo_is_forgiven_in_whole_words_only(world):
     # "мекеп" is one letter from "мектеп" (school); "мекендештер" (compatriots) merely starts
     # one letter away from it, and must not match.
@@ -216,6 +216,7 @@ def test_a_typo_is_forgiven_in_whole_words_only(world):
     assert found(SearchQuery(q="мекеп")) == [school.id]
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_short_kyrgyz_words_keep_their_letters(world):
     # The Russian rules would cut "суу" (water) to "су", a prefix of "сурет" (picture) and of
     # many other words.

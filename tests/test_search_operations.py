@@ -90,6 +90,7 @@ def test_outage_delays_search_but_loses_nothing(app, own_engine, client):
         restarted.close()
 
 
+@pytest.mark.committed  # searches from a thread of its own
 def test_reindex_swaps_the_alias_while_searches_run(app, own_engine):
     build_world()
     before = backend()._indices_behind("project")

@@ -7,21 +7,27 @@ from app.extensions import db
 from app.models import AlertDelivery, Region, SavedSearch, Sector
 from app.services import search as search_service
 from tests.factories import PASSWORD
-from tests.search_data import build_world, publish, settle
+from tests.search_data import publish, settle
 
 
-@pytest.fixture
-def app_overrides(mailbox):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port}
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
+@pytest.fixture(scope="module")
+def app_overrides(mail_server):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mail_server.port}
 
 
 def _id(model, code):
     return db.session.scalar(db.select(model.id).filter_by(code=code))
+
+
+# Before the tests on the module's search world (which holds the database while it lasts).
+def test_snippets_show_words_not_markdown(client, app):
+    from tests.factories import make_official, make_project
+
+    make_project(make_official(), publish=True)  # its description: "The old bridge was **washed away** in 2024."
+    settle()
+    html = client.get("/search/?q=washed").get_data(as_text=True)
+    assert "was <mark>washed</mark> away in 2024" in html
+    assert "**" not in html
 
 
 def test_search_page_finds_highlights_and_keeps_the_query_in_the_url(client, world):
@@ -91,6 +97,7 @@ def test_suggested_volunteers_only_for_the_projects_officials(client, world, log
     assert client.get(f"/search/needs/{need.id}/volunteers").status_code == 403
 
 
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_saving_a_search_and_getting_one_alert(client, world, login_as, mailbox):
     member = world.profiles["nurlan"].user
     login_as(member)
@@ -158,16 +165,7 @@ def test_alert_candidates_are_prefiltered_by_region_and_sector(world):
     assert names == sorted([str(naryn), "мост"])  # not Osh's
 
 
-def test_snippets_show_words_not_markdown(client, app):
-    from tests.factories import make_official, make_project
-
-    make_project(make_official(), publish=True)  # its description: "The old bridge was **washed away** in 2024."
-    settle()
-    html = client.get("/search/?q=washed").get_data(as_text=True)
-    assert "was <mark>washed</mark> away in 2024" in html
-    assert "**" not in html
-
-
+@pytest.mark.own_index  # changes what Elasticsearch holds
 def test_cached_results_follow_every_change_to_the_index(app, world, login_as):
     visitor, member = app.test_client(), app.test_client()
     for browser in (visitor, member):

@@ -16,14 +16,15 @@ from app.uploads import delete_image, image_path, store_image
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
+# Images need no database: these tests run once, on the app without one (UPLOAD_DIR is the test's).
 @pytest.fixture
-def app_overrides(request, tmp_path):
-    return {"UPLOAD_DIR": str(tmp_path / "uploads"), **getattr(request, "param", {})}
+def app_overrides(request):
+    return getattr(request, "param", {})
 
 
 @pytest.fixture
-def upload_dir(app):
-    return Path(app.config["UPLOAD_DIR"])
+def upload_dir(plain_app):
+    return Path(plain_app.config["UPLOAD_DIR"])
 
 
 def encode(image, image_format, **options):
@@ -82,14 +83,14 @@ def test_accepted_images_are_reencoded_and_resized(upload_dir, image_format, mod
     (Image.new("I;16", (30, 20), 40000), "PNG", {}, "image/jpeg", "RGB"),
     (Image.new("RGBA", (30, 20), (1, 2, 3, 4)), "WEBP", {}, "image/webp", "RGBA"),
 ], ids=["gray-jpeg", "cmyk-jpeg", "palette-png", "gray-alpha-png", "16-bit-png", "webp-alpha"])
-def test_other_colour_modes_are_converted(app, image, image_format, options, content_type, mode):
+def test_other_colour_modes_are_converted(plain_app, image, image_format, options, content_type, mode):
     stored = store_image(upload(encode(image, image_format, **options)))
     assert stored.content_type == content_type and (stored.width, stored.height) == (30, 20)
     with Image.open(image_path(stored.name)) as result:
         assert result.mode == mode
 
 
-def test_a_multi_picture_jpeg_is_accepted(app):
+def test_a_multi_picture_jpeg_is_accepted(plain_app):
     # Phones store HDR gain maps and depth maps as extra pictures after the first one.
     data = encode(Image.new("RGB", (40, 30), "red"), "MPO", save_all=True,
                   append_images=[Image.new("RGB", (20, 15), "gray")])
@@ -99,14 +100,14 @@ def test_a_multi_picture_jpeg_is_accepted(app):
     assert (stored.width, stored.height, stored.content_type) == (40, 30, "image/jpeg")
 
 
-def test_max_side_is_the_callers_choice(app):
+def test_max_side_is_the_callers_choice(plain_app):
     stored = store_image(upload(encode(Image.new("RGB", (400, 1000)), "JPEG")), max_side=100)
     assert (stored.width, stored.height) == (40, 100)
     small = store_image(upload(encode(Image.new("RGB", (40, 30)), "JPEG")))
     assert (small.width, small.height) == (40, 30)  # never enlarged
 
 
-def test_metadata_is_stripped_and_orientation_applied(app):
+def test_metadata_is_stripped_and_orientation_applied(plain_app):
     image = Image.new("RGB", (300, 100), "red")
     image.paste((0, 0, 255), (150, 0, 300, 100))  # left half red, right half blue
     exif = Image.Exif()
@@ -131,7 +132,7 @@ def test_metadata_is_stripped_and_orientation_applied(app):
         assert close_to(result.getpixel((50, 270)), (0, 0, 255))
 
 
-def test_png_metadata_is_stripped_too(app):
+def test_png_metadata_is_stripped_too(plain_app):
     image = Image.new("RGBA", (20, 20), (0, 128, 0, 100))
     exif = Image.Exif()
     exif[0x010F] = "CameraMaker"
@@ -188,17 +189,17 @@ def test_polyglots_are_refused(upload_dir, data):
     refused(data, "This file is not a plain image and was refused.", upload_dir)
 
 
-def test_padding_after_a_jpeg_is_not_a_polyglot(app):
+def test_padding_after_a_jpeg_is_not_a_polyglot(plain_app):
     assert store_image(upload(JPEG + b"\x00" * 32 + b"\r\n")).content_type == "image/jpeg"
 
 
-def test_a_phones_own_trailer_after_a_jpeg_is_accepted(app):
+def test_a_phones_own_trailer_after_a_jpeg_is_accepted(plain_app):
     """Samsung phones append capture data after the image; ordinary photos must not be refused."""
     trailer = b"\x00\x00SEFH\x00\x00\x00\x01Image_UTC_Data1700000000000SEFT"
     assert store_image(upload(JPEG + trailer)).content_type == "image/jpeg"
 
 
-def test_files_stored_in_a_rolled_back_transaction_are_removed(app, upload_dir):
+def test_files_stored_in_a_rolled_back_transaction_are_removed(plain_app, upload_dir):
     db.session.execute(db.text("SELECT 1"))  # as in a request: the transaction is under way
     stored = store_image(upload(JPEG))
     assert (upload_dir / stored.name).exists()
@@ -206,7 +207,7 @@ def test_files_stored_in_a_rolled_back_transaction_are_removed(app, upload_dir):
     assert not (upload_dir / stored.name).exists()
 
 
-def test_files_stored_in_a_committed_transaction_stay(app, upload_dir):
+def test_files_stored_in_a_committed_transaction_stay(plain_app, upload_dir):
     stored = store_image(upload(JPEG))
     db.session.commit()
     db.session.rollback()
@@ -238,7 +239,7 @@ def test_a_failed_write_leaves_nothing(upload_dir, monkeypatch):
     assert stored_files(upload_dir) == []
 
 
-def test_delete_image(app, upload_dir):
+def test_delete_image(plain_app, upload_dir):
     stored = store_image(upload(JPEG))
     delete_image(stored.name)
     assert stored_files(upload_dir) == []
@@ -249,7 +250,7 @@ def test_delete_image(app, upload_dir):
     "../config.py", "abc.jpg", "0" * 32 + ".gif", "A" * 32 + ".jpg", "0" * 32 + ".jpg\n",
     "0" * 32 + ".JPG", ".upload-abc", "", None,
 ])
-def test_image_path_accepts_only_names_store_image_makes(app, name):
+def test_image_path_accepts_only_names_store_image_makes(plain_app, name):
     with pytest.raises(NotFound):
         image_path(name)
 
@@ -257,9 +258,9 @@ def test_image_path_accepts_only_names_store_image_makes(app, name):
 @pytest.mark.parametrize("source, content_type", [
     (JPEG, "image/jpeg"), (encode(Image.new("LA", (8, 8)), "PNG"), "image/png"), (WEBP, "image/webp"),
 ])
-def test_stored_images_are_served_with_long_caching(client, source, content_type):
+def test_stored_images_are_served_with_long_caching(plain_client, source, content_type):
     stored = store_image(upload(source))
-    response = client.get(f"/media/{stored.name}")
+    response = plain_client.get(f"/media/{stored.name}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == content_type
     assert response.headers["Cache-Control"] == CACHE_CONTROL
@@ -273,7 +274,7 @@ def test_stored_images_are_served_with_long_caching(client, source, content_type
     "/media/" + "0" * 32 + ".jpg",  # well formed, but no such file
     "/media/.upload-abc",
 ])
-def test_bad_or_unknown_names_are_not_found(client, path):
-    response = client.get(path)
+def test_bad_or_unknown_names_are_not_found(plain_client, path):
+    response = plain_client.get(path)
     assert response.status_code == 404
     assert "immutable" not in response.headers.get("Cache-Control", "")
