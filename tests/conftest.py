@@ -413,9 +413,9 @@ def mail_server():
 @pytest.fixture
 def mailbox(mail_server):
     """The SMTP server, holding only what this test's code sends."""
-    mail_server.messages.clear()
+    mail_server.reset()
     yield mail_server
-    mail_server.messages.clear()
+    mail_server.reset()
 
 
 @pytest.fixture

@@ -45,6 +45,12 @@ class Mailbox:
     def refused(self):
         return self._handler.refused
 
+    def reset(self):
+        """Forget what was received, refused or asked for: a test starts with a plain server."""
+        self._handler.messages.clear()
+        self._handler.refused = self._handler.to_refuse = 0
+        self._handler.delay = 0
+
     def refuse(self, count):
         """Refuse the next `count` messages, then accept again."""
         self._handler.to_refuse = count

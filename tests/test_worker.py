@@ -106,6 +106,7 @@ def test_a_refused_mail_is_retried_later_and_the_others_go_out_once(app, mailbox
     assert db.session.scalar(db.select(db.func.count(OutboxJob.id))) == 0
 
 
+@pytest.mark.committed  # a real worker process reads what the test wrote
 def test_a_worker_killed_while_mailing_repeats_at_most_one_mail(app, mailbox, tmp_path):
     members = _followers(20)
     official, lsg = _official()
