@@ -74,6 +74,18 @@ def drain_once(limit=500):
             for job in sync_jobs:
                 db.session.delete(job)
             done += len(sync_jobs)
+    from app.payments.card_pledges import mail_refund, refund_card_pledge
+
+    for job in (j for j in jobs if j.kind in ("refund", "refund_mail")):
+        try:
+            with db.session.begin_nested():
+                (refund_card_pledge if job.kind == "refund" else mail_refund)(job.entity_id)
+        except Exception as error:  # noqa: BLE001 - kept on the job, retried later
+            _failed([job], error)
+            failed += 1
+        else:
+            db.session.delete(job)
+            done += 1
     for job in (j for j in jobs if j.kind == "alert"):
         try:
             with db.session.begin_nested():
