@@ -237,6 +237,8 @@ def test_a_need_in_a_currency_without_a_rate_never_breaks_publishing(client, log
                                                                         "reason": "Documents checked"})
     assert response.status_code == 302, response.get_data(as_text=True)
     assert moderator
-    page = client.get(f"/projects/{project.id}")
-    assert page.status_code == 200
-    assert "progress is not known" in page.get_data(as_text=True)
+    assert client.get(f"/projects/{project.id}").status_code == 200
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["worker", "--once"]).exit_code == 0  # Elasticsearch: indexed by the worker
+    found = client.get("/search/?q=Bridge").get_data(as_text=True)
+    assert f"/projects/{project.id}" in found

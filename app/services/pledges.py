@@ -78,6 +78,15 @@ def set_rate(admin, currency, som_per_unit):
     return rate
 
 
+def currencies_without_rate(currencies):
+    """Those of ``currencies`` no amount can be converted from or to yet (som always can)."""
+    wanted = set(currencies) - {"KGS"}
+    if not wanted:
+        return []
+    known = set(db.session.scalars(db.select(ExchangeRate.currency).where(ExchangeRate.currency.in_(wanted))))
+    return sorted(wanted - known)
+
+
 def _rate(currency):
     return db.session.scalar(db.select(ExchangeRate).filter_by(currency=currency))
 

@@ -140,7 +140,8 @@ def render_manage(project, status=200, **bound):
     return render_template(
         "projects/manage.html", project=project, problems=service.problems(project),
         pending_pledges=len(pledges.pending_for_project(current_user, project)),
-        holding_pledges=service.needs_holding_pledges(project), close_form=ReasonForm(prefix="close", formdata=None),
+        holding_pledges=service.needs_holding_pledges(project),
+        without_rate=pledges.currencies_without_rate({n.currency for n in project.needs if n.currency}), close_form=ReasonForm(prefix="close", formdata=None),
         changes=readable_changes(project), **forms,
     ), status
 
