@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.authz import can_administer, can_edit_project, is_authenticated, require
+from app.authz import can_administer, can_confirm_pledge, can_edit_project, is_authenticated, require
 from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from app.extensions import db
 from app.models import (
@@ -365,9 +365,10 @@ def _move(actor, pledge, new_status, action, reason=None, reference=None):
 
 def confirm_pledge(official, pledge, *, reference=""):
     """The money arrived (or the goods were delivered): it now counts toward the need."""
-    require(can_edit_project, official, pledge.project)
-    if pledge.member_id == official.id:
-        raise PermissionDenied(_("Your own pledge is confirmed by another official of your local government."))
+    if official is not None and pledge.member_id == official.id:
+        raise PermissionDenied(_("Your own pledge is confirmed by another official of your local government "
+                                 "or by a moderator."))
+    require(can_confirm_pledge, official, pledge)
     if pledge.kind == PledgeKind.SKILL or pledge.method == PledgeMethod.CARD:
         raise InvalidInput(_("This pledge is not confirmed by hand."))
     # The need first, then the pledge: every writer takes the two locks in this order.
