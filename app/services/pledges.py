@@ -148,7 +148,7 @@ def held_amount(need, *, besides=None):
         Pledge.held_until > utcnow())
     if besides is not None:
         held = held.where(Pledge.id != besides.id)
-    return db.session.scalar(held)
+    return int(db.session.scalar(held))  # PostgreSQL sums integers as numeric
 
 
 def remaining(need, *, besides=None):
