@@ -52,6 +52,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (N=32768)
     # Offline pledges still unconfirmed after this many days expire (`flask pledges expire`).
     PLEDGE_PENDING_DAYS = int(os.environ.get("PLEDGE_PENDING_DAYS", 30))
+    # A card pledge holds its share of the need this long while its donor pays.
+    CARD_HOLD_MINUTES = int(os.environ.get("CARD_HOLD_MINUTES", 30))
 
     # Without MAIL_SERVER, mail is printed to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

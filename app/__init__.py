@@ -30,12 +30,17 @@ def create_app(config_name=None, overrides=None):
 def register_extensions(app):
     from app import models  # noqa: F401  (every model registered on the metadata)
     from app import search
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from sqlalchemy import event
+
+    from app.extensions import babel, csrf, db, enforce_foreign_keys, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
     from app.search.sqlite_backend import not_an_index_table
     from app.security import load_user
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", enforce_foreign_keys)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, include_object=not_an_index_table)
     csrf.init_app(app)

@@ -69,6 +69,18 @@ can_verify_credentials = can_moderate
 can_see_whole_profile = is_profile_owner | can_moderate
 
 
+def _may_confirm_pledge(user, pledge):
+    if pledge is None or pledge.member_id == user.id:
+        return False  # nobody confirms their own pledge
+    lsg = pledge.project.lsg
+    # A pledge by one of the LSG's own officials may also be confirmed by a moderator: an LSG with
+    # a single official has nobody else to do it.
+    return _is_official_of(user, lsg) or (can_moderate(user) and _is_official_of(pledge.member, lsg))
+
+
+can_confirm_pledge = Permission(_may_confirm_pledge, "can_confirm_pledge")
+
+
 def require(permission, user, target=None):
     if not permission(user, target):
         raise PermissionDenied()

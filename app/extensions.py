@@ -29,3 +29,10 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def enforce_foreign_keys(dbapi_connection, _connection_record):
+    """SQLite checks foreign keys only when asked, per connection: ask, as PostgreSQL always does."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

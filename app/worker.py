@@ -5,7 +5,9 @@ Kinds of job and what they do:
   one bulk push; should the push fail for a reason other than an outage, each is pushed alone so
   the one that cannot be indexed (a bad document) fails alone.
 - "alert": find the saved searches a newly published project matches; queue one "mail" job each.
-- "mail": send one alert mail, then commit at once (one job, one mail, one commit).
+- "refund": give back a card payment Stripe took beyond a need's target (idempotent at Stripe).
+- "mail": send one mail (an alert, a refund notice), then commit at once (one job, one mail, one
+  commit).
 
 Each job runs in its own savepoint: any exception rolls back that job's writes only, is recorded on
 the job (attempts, last_error, a later available_at) and the batch goes on. The loop (``run``)
@@ -18,6 +20,8 @@ import time
 
 from app.extensions import db
 from app.outbox import claim, done, failed, wait
+from app.payments.card_pledges import mail_refund, refund_card_pledge
+from app.payments.stripe_gateway import CardPaymentUnavailable
 from app.search import SearchUnavailable, backend
 from app.search.backend import ReindexRunning
 from app.services.alerts import queue_alerts_for, send_alert
@@ -33,7 +37,7 @@ class UnknownJob(Exception):
 
 def is_outage(error):
     """Is the error something the job waits for (a server down) rather than its own fault?"""
-    if isinstance(error, SearchUnavailable):
+    if isinstance(error, (SearchUnavailable, CardPaymentUnavailable)):
         return True
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500  # "try again later"
@@ -43,8 +47,12 @@ def is_outage(error):
 def _run(job):
     if job.kind == "alert":
         queue_alerts_for(job.entity_id)
+    elif job.kind == "refund" and job.entity == "pledge":
+        refund_card_pledge(job.entity_id)
     elif job.kind == "mail" and job.entity == "alert_delivery":
         send_alert(job.entity_id)
+    elif job.kind == "mail" and job.entity == "refund":
+        mail_refund(job.entity_id)
     else:
         raise UnknownJob(f"no handler for {job.kind} {job.entity} {job.entity_id}")
 

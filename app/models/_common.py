@@ -3,13 +3,32 @@ import enum
 from datetime import datetime, timezone
 
 from flask_babel import get_locale
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, String, update
 from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
 
 
 def utcnow():
     """Naive UTC, stored the same way on SQLite and PostgreSQL."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def lock_for_update(obj):
+    """Lock ``obj``'s row until the transaction ends and reload it, so a check made after this
+    call cannot be raced by another request writing the same thing.
+
+    PostgreSQL locks the row (``SELECT … FOR UPDATE``). SQLite has no row locks, and its driver
+    starts a transaction only at the first write: a no-op ``UPDATE`` of the row is that write, it
+    takes the database's write lock, so every other writer waits until this transaction ends and
+    everything read after it is current."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        key = obj.__table__.primary_key.columns[0]
+        db.session.execute(update(obj.__table__).where(key == getattr(obj, key.key)).values({key.name: key}))
+        db.session.refresh(obj)
+    else:
+        db.session.refresh(obj, with_for_update=True)
+    return obj
 
 
 def str_enum(enum_cls: type[enum.Enum], length=32):

@@ -47,6 +47,7 @@ class PledgeStatus(enum.Enum):
     PAID = "paid"  # a card payment, as Stripe's signed webhook said
     FAILED = "failed"
     REFUNDED = "refunded"
+    REFUND_DUE = "refund_due"  # Stripe took money the need no longer needed: it goes back
     ACCEPTED = "accepted"  # a skill offer the LSG took: it holds one place
     DECLINED = "declined"
     REJECTED = "rejected"
@@ -86,6 +87,8 @@ class Pledge(db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
 
     stripe_payment_intent: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A card pledge holds its money until then, so nobody else pledges it while the donor pays.
+    held_until: Mapped[datetime | None] = mapped_column(DateTime)
     reference: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)

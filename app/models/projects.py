@@ -154,6 +154,9 @@ class Need(db.Model):
     item: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int | None] = mapped_column(Integer)
     unit: Mapped[str | None] = mapped_column(String(40))
+    # A need that holds pledges is never deleted; its officials close it (no new pledges) instead.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_reason: Mapped[str | None] = mapped_column(Text)
 
     project: Mapped[Project] = relationship(back_populates="needs")
     skill: Mapped[Skill | None] = relationship()

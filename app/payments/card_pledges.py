@@ -20,6 +20,7 @@ import re
 
 import stripe
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -27,11 +28,22 @@ from sqlalchemy.exc import IntegrityError
 from app.authz import is_authenticated, require
 from app.errors import Conflict, DomainError, InvalidInput, InvalidTransition, NotFound
 from app.extensions import db
+from app.mail import absolute_url, send_mail, stable_message_id
 from app.models import Pledge, PledgeKind, PledgeMethod, PledgeStatus, StripeEvent
 from app.payments import stripe_gateway as gateway
 from app.payments.stripe_gateway import CardDeclined, CardPaymentUnavailable
 from app.services.audit import record_event
-from app.services.pledges import check_money_pledge, settle_card_payment
+from app.models._common import lock_for_update
+from app.money import format_money
+from app.outbox import enqueue
+from app.services.pledges import (
+    check_money_pledge,
+    hold_money,
+    holds_its_money,
+    lock_card_pledge,
+    renew_hold,
+    settle_card_payment,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +58,12 @@ __all__ = ["BadSignature", "CardDeclined", "EventTooEarly", "CardPaymentUnavaila
 class BadSignature(DomainError):
     status_code = 400
     default_message = _l("The webhook signature is not valid.")
+
+
+class MoneyNoLongerNeeded(Conflict):
+    """The card pledge's hold lapsed and the rest of the need was pledged meanwhile."""
+    default_message = _l("This money is no longer needed: while you were paying, others pledged the rest. "
+                         "Nothing was charged. Thank you! Other needs are waiting for you.")
 
 
 class EventTooEarly(Conflict):
@@ -69,15 +87,18 @@ def start_card_pledge(member, need, *, amount, currency, payment_method_id, anon
     Returns (pledge, client_secret, intent status). A Stripe error raises a DomainError, so the
     request rolls back and no pledge stays without its intent."""
     require(is_authenticated, member)
-    converted, rate_micro = check_money_pledge(need, amount, currency)
     if not PAYMENT_METHOD_ID.match(payment_method_id or ""):
         raise InvalidInput(_("The card details could not be read; please enter them again."))
+    # Checked under the need's lock: two donors paying for the last of it at once cannot both hold it.
+    lock_for_update(need)
+    converted, rate_micro = check_money_pledge(need, amount, currency)
 
     pledge = Pledge(
         need=need, project=need.project, member=member, kind=PledgeKind.FUNDS, method=PledgeMethod.CARD,
         amount=amount, currency=currency, converted_amount=converted, rate_micro=rate_micro,
         anonymous=bool(anonymous),
     )
+    hold_money(pledge)
     db.session.add(pledge)
     db.session.flush()
     intent = gateway.create_payment_intent(
@@ -111,6 +132,11 @@ def confirm_card_pledge(member, pledge):
         raise NotFound()
     if pledge.status != PledgeStatus.PENDING:
         raise InvalidTransition(_("This payment has already been processed."))
+    lock_card_pledge(pledge)
+    if not holds_its_money(pledge) and not renew_hold(pledge):
+        # Refused before Stripe is asked to charge: the rest of the need was pledged meanwhile.
+        # Should Stripe.js charge it anyway, the webhook sends the money back.
+        raise MoneyNoLongerNeeded()
     intent = gateway.retrieve_payment_intent(pledge.stripe_payment_intent)
     if intent.status == "requires_confirmation":
         intent = gateway.confirm_payment_intent(pledge.stripe_payment_intent)
@@ -119,6 +145,39 @@ def confirm_card_pledge(member, pledge):
     if intent.status == "requires_confirmation":  # Stripe would not confirm it
         raise CardPaymentUnavailable()
     return intent.client_secret, intent.status
+
+
+# ---------------------------------------------------------------- money that goes back
+
+
+def refund_card_pledge(pledge_id):
+    """The worker's job for a REFUND_DUE pledge: ask Stripe to give the money back (once: the
+    refund's idempotency key is the pledge's), record it, and have the donor told."""
+    pledge = db.session.get(Pledge, pledge_id)
+    if pledge is None or pledge.status != PledgeStatus.REFUND_DUE:
+        return False
+    refund = gateway.refund_payment_intent(pledge.stripe_payment_intent,
+                                           idempotency_key=f"birge-refund-{pledge.id}")
+    lock_card_pledge(pledge)
+    if settle_card_payment(pledge, PledgeStatus.REFUNDED, event_id=refund.id):
+        enqueue("mail", "refund", pledge.id)
+    return True
+
+
+def mail_refund(pledge_id):
+    """Tell the donor their money went back, in their language."""
+    pledge = db.session.get(Pledge, pledge_id)
+    member = pledge.member
+    with force_locale(member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Your payment was refunded")
+        body = _(
+            "Thank you for your payment of %(amount)s to “%(need)s” (%(project)s).\n\n"
+            "While you were paying, other donors pledged the rest of this need, so it no longer needed "
+            "your money. The whole amount has been refunded to your card; your bank shows it within a "
+            "few days.\n\nOther needs are waiting for you:\n%(link)s",
+            amount=format_money(pledge.amount, pledge.currency), need=pledge.need.label,
+            project=pledge.project.title, link=absolute_url("projects.detail", project_id=pledge.project_id))
+    send_mail(member.email, subject, body, message_id=stable_message_id(f"refund-{pledge.id}"))
 
 
 # ---------------------------------------------------------------- Stripe's webhooks
@@ -180,6 +239,11 @@ def handle_stripe_event(payload, signature_header):
     if db.session.get(StripeEvent, event_id) is not None:
         return "duplicate"
     pledge = _pledge_for(event_type, obj) if event_type in SETTLES else None
+    if pledge is not None:
+        # Before the event row (whose foreign key also locks the pledge): one lock order, no deadlock.
+        lock_card_pledge(pledge)
+        if db.session.get(StripeEvent, event_id) is not None:
+            return "duplicate"
     db.session.add(StripeEvent(id=event_id, type=event_type[:64], pledge_id=pledge.id if pledge else None))
     try:
         db.session.flush()

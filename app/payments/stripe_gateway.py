@@ -90,6 +90,15 @@ def confirm_payment_intent(intent_id):
         raise translate_error(error) from error
 
 
+def refund_payment_intent(intent_id, *, idempotency_key):
+    """Give back all the money of a PaymentIntent; the key makes a retried refund a single one."""
+    try:
+        return client().v1.refunds.create(params={"payment_intent": intent_id},
+                                          options={"idempotency_key": idempotency_key})
+    except stripe.StripeError as error:
+        raise translate_error(error) from error
+
+
 def verify_event(payload, signature_header):
     """The event, when the Stripe-Signature header proves it came from Stripe; else ValueError or
     stripe.SignatureVerificationError."""

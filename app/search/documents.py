@@ -57,10 +57,13 @@ def is_searchable(project):
 
 
 def _funding_progress(project, needs, totals):
-    """Confirmed share of the money asked for, 0..1, while the project takes money; else None."""
-    from app.services.pledges import convert
+    """Confirmed share of the money asked for, 0..1, while the project takes money; else None,
+    and None too while a need's currency has no exchange rate (the share is not known then)."""
+    from app.services.pledges import convert, currencies_without_rate
 
     if project.status != ProjectStatus.PUBLISHED:
+        return None
+    if currencies_without_rate({n["currency"] for n in needs if n.get("currency")} | {project.currency}):
         return None
     asked = got = 0
     for need in needs:

@@ -8,9 +8,10 @@ rate is stored with the pledge). A pledge's status only moves forward, and every
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
 
-from app.authz import can_administer, can_edit_project, is_authenticated, require
+from app.authz import can_administer, can_confirm_pledge, can_edit_project, is_authenticated, require
 from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from app.extensions import db
 from app.models import (
@@ -27,18 +28,21 @@ from app.models import (
     Project,
     ProjectStatus,
 )
-from app.models._common import utcnow
+from app.models._common import lock_for_update, utcnow
 from app.money import MAX_AMOUNT, format_money
 from app.services.audit import record_event
+from app.outbox import enqueue
 from app.services.projects import move_project
 
 P = PledgeStatus
 ALLOWED_TRANSITIONS = {
-    P.PENDING: {P.CONFIRMED, P.PAID, P.FAILED, P.ACCEPTED, P.DECLINED, P.REJECTED, P.EXPIRED, P.WITHDRAWN},
+    P.PENDING: {P.CONFIRMED, P.PAID, P.FAILED, P.ACCEPTED, P.DECLINED, P.REJECTED, P.EXPIRED, P.WITHDRAWN,
+                P.REFUND_DUE},
     P.ACCEPTED: {P.WITHDRAWN},  # the member can no longer come: the place is free again
     P.DECLINED: set(),
-    P.FAILED: {P.PAID},  # the member tried again with another card on the same payment
+    P.FAILED: {P.PAID, P.REFUND_DUE},  # the member tried again with another card on the same payment
     P.PAID: {P.REFUNDED},
+    P.REFUND_DUE: {P.REFUNDED},
     P.REFUNDED: set(),
     P.CONFIRMED: set(),
     P.REJECTED: set(),
@@ -72,6 +76,15 @@ def set_rate(admin, currency, som_per_unit):
     db.session.flush()
     record_event(admin, "rate.set", rate, currency=currency, previous=previous, rate=micro)
     return rate
+
+
+def currencies_without_rate(currencies):
+    """Those of ``currencies`` no amount can be converted from or to yet (som always can)."""
+    wanted = set(currencies) - {"KGS"}
+    if not wanted:
+        return []
+    known = set(db.session.scalars(db.select(ExchangeRate.currency).where(ExchangeRate.currency.in_(wanted))))
+    return sorted(wanted - known)
 
 
 def _rate(currency):
@@ -128,11 +141,34 @@ def confirmed_diaspora_money(project):
     return total
 
 
-def remaining(need):
-    """How much money a need still takes; without limit once its officials accept overfunding."""
+def held_amount(need, *, besides=None):
+    """Money that card pledges hold on the need while their donors pay (``besides``: not this one)."""
+    held = db.select(db.func.coalesce(db.func.sum(Pledge.converted_amount), 0)).where(
+        Pledge.need_id == need.id, Pledge.method == PledgeMethod.CARD, Pledge.status == P.PENDING,
+        Pledge.held_until > utcnow())
+    if besides is not None:
+        held = held.where(Pledge.id != besides.id)
+    return int(db.session.scalar(held))  # PostgreSQL sums integers as numeric
+
+
+def remaining(need, *, besides=None):
+    """How much money a need still takes: its target less what counts and what card payments
+    under way hold; without limit once its officials accept overfunding. Call it after
+    ``lock_for_update(need)`` when what it answers decides a write."""
     if need.project.accepts_overfunding:
         return MAX_AMOUNT
-    return max(0, need.target_amount - confirmed_totals([need.id]).get(need.id, 0))
+    counted = confirmed_totals([need.id]).get(need.id, 0)
+    return max(0, need.target_amount - counted - held_amount(need, besides=besides))
+
+
+def holds_its_money(pledge):
+    return (pledge.method == PledgeMethod.CARD and pledge.status == P.PENDING and pledge.held_until is not None
+            and pledge.held_until > utcnow())
+
+
+def hold_money(pledge):
+    """Keep the pledge's money for it while its donor pays (see CARD_HOLD_MINUTES)."""
+    pledge.held_until = utcnow() + timedelta(minutes=current_app.config["CARD_HOLD_MINUTES"])
 
 
 def ledger_totals(project):
@@ -157,15 +193,24 @@ def accepts_pledges(need):
 
 
 def _accepting(need):
+    if need.closed_at is not None:
+        raise Conflict(_("This need is closed; it takes no new pledges."))
     if not accepts_pledges(need):
         if need.project.status == ProjectStatus.FUNDED:
             raise Conflict(_("This project is fully funded; thank you! It takes no more money."))
         raise InvalidTransition(_("This project does not take pledges now."))
 
 
+def is_published_need(need):
+    """Only needs of the version the moderators approved take pledges: a need added in a revision
+    that is not approved yet does not exist for the public."""
+    snapshot = need.project.published_snapshot or {}
+    return need.project.is_public and need.id in {n.get("id") for n in snapshot.get("needs", ())}
+
+
 def get_public_need(need_id):
     need = db.session.get(Need, need_id)
-    if need is None or not need.project.is_public:
+    if need is None or not is_published_need(need):
         raise NotFound()
     return need
 
@@ -182,11 +227,19 @@ def check_money_pledge(need, amount, currency):
     converted, rate_micro = convert(amount, currency, need.currency)
     if converted <= 0:
         raise InvalidInput(_("Enter the amount you give."), field="amount")
-    left = remaining(need)
+    _fits(need, converted)
+    return converted, rate_micro
+
+
+def _fits(need, converted, *, besides=None):
+    left = remaining(need, besides=besides)
+    if left == 0:
+        raise Conflict(_("Other donors are paying what is still needed here, so no money is left to pledge "
+                         "right now. If a payment does not go through, its share is free again within "
+                         "%(minutes)d minutes.", minutes=current_app.config["CARD_HOLD_MINUTES"]))
     if converted > left:
         raise InvalidInput(_("Only %(left)s is still needed here.", left=format_money(left, need.currency)),
                            field="amount")
-    return converted, rate_micro
 
 
 def pledge_money(member, need, *, amount, currency, method, reference="", anonymous=False):
@@ -267,7 +320,7 @@ def accept_offer(official, pledge):
     require(can_edit_project, official, pledge.project)
     if pledge.kind != PledgeKind.SKILL:
         raise InvalidInput(_("Only skill offers are accepted; confirm money and goods instead."))
-    db.session.refresh(pledge.need, with_for_update=True)
+    lock_for_update(pledge.need)
     accepted = db.session.scalar(db.select(db.func.count(Pledge.id)).where(
         Pledge.need_id == pledge.need_id, Pledge.status == P.ACCEPTED))
     if accepted >= pledge.need.slots:
@@ -297,7 +350,7 @@ def get_pledge(pledge_id):
 
 def _move(actor, pledge, new_status, action, reason=None, reference=None):
     # Two officials at once: the second waits, then sees the pledge already decided.
-    db.session.refresh(pledge, with_for_update=True)
+    lock_for_update(pledge)
     if new_status not in ALLOWED_TRANSITIONS[pledge.status]:
         raise InvalidTransition(_("This pledge has already been decided."))
     if reference:
@@ -312,9 +365,14 @@ def _move(actor, pledge, new_status, action, reason=None, reference=None):
 
 def confirm_pledge(official, pledge, *, reference=""):
     """The money arrived (or the goods were delivered): it now counts toward the need."""
-    require(can_edit_project, official, pledge.project)
+    if official is not None and pledge.member_id == official.id:
+        raise PermissionDenied(_("Your own pledge is confirmed by another official of your local government "
+                                 "or by a moderator."))
+    require(can_confirm_pledge, official, pledge)
     if pledge.kind == PledgeKind.SKILL or pledge.method == PledgeMethod.CARD:
         raise InvalidInput(_("This pledge is not confirmed by hand."))
+    # The need first, then the pledge: every writer takes the two locks in this order.
+    lock_for_update(pledge.need)
     if pledge.kind == PledgeKind.FUNDS and remaining(pledge.need) < pledge.converted_amount:
         raise Conflict(_("Confirming this would go beyond the need's target. Reject it with a reason, "
                          "or raise the target first."))
@@ -341,22 +399,55 @@ def withdraw_pledge(member, pledge):
     return pledge
 
 
-CARD_OUTCOMES = {P.PAID: "pledge.paid", P.FAILED: "pledge.failed", P.REFUNDED: "pledge.refunded"}
+CARD_OUTCOMES = {P.PAID: "pledge.paid", P.FAILED: "pledge.failed", P.REFUNDED: "pledge.refunded",
+                 P.REFUND_DUE: "pledge.refund_due"}
 
 
 def settle_card_payment(pledge, new_status, *, event_id):
     """Move a card pledge as Stripe's signed webhook says. Returns False, changing nothing, when
     the event is stale (a late "failed" after "paid", a second "paid"): events may arrive twice,
-    late or out of order, and only forward moves count."""
-    db.session.refresh(pledge, with_for_update=True)
+    late or out of order, and only forward moves count.
+
+    Money Stripe took counts only if the need still takes it: the pledge held its share while the
+    donor paid; if that hold lapsed and the rest was pledged meanwhile, the money is refunded
+    (REFUND_DUE: the worker asks Stripe and tells the donor). The caller has locked the need and
+    then the pledge (``lock_card_pledge``)."""
     if pledge.method != PledgeMethod.CARD or new_status not in ALLOWED_TRANSITIONS[pledge.status]:
         return False
+    if new_status == P.PAID and not holds_its_money(pledge) and not _still_fits(pledge):
+        new_status = P.REFUND_DUE
+    if new_status == P.REFUNDED and pledge.status == P.REFUND_DUE:
+        _move(None, pledge, P.REFUNDED, "pledge.refunded", reference=event_id)
+        return True
     _move(None, pledge, new_status, CARD_OUTCOMES[new_status], reference=event_id)
     if new_status == P.PAID:
         _mark_funded_when_complete(None, pledge.project)
     elif new_status == P.REFUNDED:
         _reopen_when_short(pledge.project)
+    elif new_status == P.REFUND_DUE:
+        enqueue("refund", "pledge", pledge.id)
     return True
+
+
+def renew_hold(pledge):
+    """A card pledge whose hold lapsed holds its money again if the need still takes it."""
+    if not _still_fits(pledge):
+        return False
+    hold_money(pledge)
+    db.session.flush()
+    return True
+
+
+def _still_fits(pledge):
+    return pledge.project.accepts_overfunding or (
+        accepts_pledges(pledge.need) and remaining(pledge.need, besides=pledge) >= pledge.converted_amount)
+
+
+def lock_card_pledge(pledge):
+    """Lock a card pledge's need, then the pledge: the order every money writer follows."""
+    lock_for_update(pledge.need)
+    lock_for_update(pledge)
+    return pledge
 
 
 def expire_pending(older_than_days):

@@ -29,6 +29,7 @@ class NeedView:
     unit: str | None = None
     done: int = 0
     total: int = 0
+    closed: bool = False
 
     @property
     def percent(self):
@@ -136,6 +137,7 @@ def project_page(project, *, working_copy):
     spent = {m.id: s for m, _planned, s in milestone_spending(project)}
 
     confirmed = confirmed_totals([n["id"] for n in data["needs"]])
+    closed = {n.id for n in project.needs if n.closed_at is not None}
     needs = []
     for n in data["needs"]:
         done, total = need_progress(n, confirmed)
@@ -144,7 +146,7 @@ def project_page(project, *, working_copy):
             skill=skills.get(n["skill"]), slots=n["slots"], starts_on=_day(n["starts_on"]),
             ends_on=_day(n["ends_on"]), on_site=n["on_site"], requirements=n["requirements"],
             verified_required=n["verified_required"], item=n["item"], quantity=n["quantity"], unit=n["unit"],
-            done=done, total=total,
+            done=done, total=total, closed=n["id"] in closed,
         ))
     has_point = data["lat"] is not None and data["lon"] is not None
     return ProjectPage(

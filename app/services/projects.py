@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from app.authz import can_edit_project, can_moderate, can_see_unpublished_project, is_official_of, require
-from app.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from app.extensions import db
 from app.models import (
     CURRENCIES,
@@ -23,6 +23,7 @@ from app.models import (
     NeedKind,
     Photo,
     PhotoKind,
+    Pledge,
     Project,
     ProjectStatus,
     ProjectUpdate,
@@ -220,10 +221,34 @@ def _owned(model, project, item_id):
     return item
 
 
+def needs_holding_pledges(project):
+    """Ids of the project's needs that hold pledges: those are closed, never removed."""
+    return set(db.session.scalars(db.select(Pledge.need_id).where(Pledge.project_id == project.id).distinct()))
+
+
 def remove_need(official, project, need_id):
     _begin_edit(official, project)
-    project.needs.remove(_owned(Need, project, need_id))  # delete-orphan: gone at the flush
+    need = _owned(Need, project, need_id)
+    if need.id in needs_holding_pledges(project):
+        raise Conflict(_("This need holds pledges, so it cannot be removed. Close it instead: it then takes "
+                         "no new pledges and keeps the ones it has."))
+    project.needs.remove(need)  # delete-orphan: gone at the flush
     db.session.flush()
+
+
+def close_need(official, project, need_id, *, reason):
+    """No new pledges on this need; what it holds stays, for its officials to confirm or reject."""
+    require(can_edit_project, official, project)
+    need = _owned(Need, project, need_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Please give a reason for your decision."), field="reason")
+    if need.closed_at is not None:
+        raise InvalidTransition(_("This need is already closed."))
+    need.closed_at, need.closed_reason = utcnow(), reason[:2000]
+    db.session.flush()
+    record_event(official, "need.closed", need, reason=need.closed_reason, project_id=project.id)
+    return need
 
 
 def add_share(official, project, *, source, planned, received=0, label="", conditional=False, condition=""):

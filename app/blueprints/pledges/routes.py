@@ -88,9 +88,8 @@ def incoming(project_id):
 
 
 def _decide(pledge_id, form, decide, message):
+    """Each decision's service checks who may make it (app/authz.py)."""
     pledge = service.get_pledge(pledge_id)
-    if not can_edit_project(current_user, pledge.project):
-        abort(403)
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return _render_incoming(pledge.project, 422)

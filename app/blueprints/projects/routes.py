@@ -140,6 +140,8 @@ def render_manage(project, status=200, **bound):
     return render_template(
         "projects/manage.html", project=project, problems=service.problems(project),
         pending_pledges=len(pledges.pending_for_project(current_user, project)),
+        holding_pledges=service.needs_holding_pledges(project),
+        without_rate=pledges.currencies_without_rate({n.currency for n in project.needs if n.currency}), close_form=ReasonForm(prefix="close", formdata=None),
         changes=readable_changes(project), **forms,
     ), status
 
@@ -241,6 +243,14 @@ def remove_item(project_id, collection, item_id):
     REMOVERS[collection](current_user, project, item_id)
     flash(_("Removed."), "success")
     return redirect(url_for("projects.manage", project_id=project.id))
+
+
+@bp.post("/<int:project_id>/needs/<int:need_id>/close")
+@login_required
+def close_need(project_id, need_id):
+    project = _editable(project_id)
+    return _edit_action(project, "close_form", ReasonForm(prefix="close"), lambda f: service.close_need(
+        current_user, project, need_id, reason=f.reason.data), _("The need is closed; it takes no new pledges."))
 
 
 @bp.post("/<int:project_id>/photos/<int:photo_id>/cover")

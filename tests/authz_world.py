@@ -1,0 +1,160 @@
+"""One world for the authorization matrix: eight roles and an object of every kind each can own.
+
+Everything is made through the services (as tests/factories.py does), committed, and indexed by
+the worker's code (``drain``), so that every route of the app has something real to be asked
+about: two LSGs, a draft, submitted and published projects per LSG, needs of each kind, pledges
+in several states by member A on LSG 1's published project, a pledge by LSG 1's own official,
+profiles with credentials, availability and saved searches.
+
+Objects that an allowed request changes once and for all (a decision, a withdrawal, a
+cancellation) exist once per role that may make that change, so that allowed requests in the
+matrix never get in each other's way.
+"""
+import io
+from datetime import date
+from types import SimpleNamespace
+
+from PIL import Image
+
+from app.extensions import db
+from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
+from app.payments import start_card_pledge
+from app.search.query import SearchQuery
+from app.services import pledges, profiles, projects
+from app.services import search as search_service
+from app.services.outbox import drain
+from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
+
+ROLES = ("visitor", "member_a", "member_b", "official_1", "official_2", "applicant", "moderator", "admin")
+LSG_MUNICIPALITIES = ("KG-N-ATB-01", "KG-N-KOC-01")
+SKILL_WINDOW = (date(2027, 5, 10), date(2027, 5, 17))
+
+
+def jpeg_bytes(seed=0):
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), (40 * seed % 255, 120, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _skill(code):
+    return db.session.scalar(db.select(Skill).filter_by(code=code))
+
+
+def _need(project, kind):
+    return next(n for n in project.needs if n.kind == kind)
+
+
+def _publish(moderator, official, project):
+    projects.submit_project(official, project)
+    projects.publish_project(moderator, project, reason="Documents checked")
+    db.session.commit()
+    return project
+
+
+def build_world(*, card_payments=True):
+    """The world; returns a namespace with ``users`` (role → User, visitor None) and ``ids``."""
+    lsg_1 = make_lsg(LSG_MUNICIPALITIES[0], name="At-Bashy ayil okmotu")
+    lsg_2 = make_lsg(LSG_MUNICIPALITIES[1], name="Kochkor ayil okmotu")
+    official_1 = make_official(lsg_1, name="Official One")
+    official_2 = make_official(lsg_2, name="Official Two")
+    member_a = make_user(name="Member A")
+    member_b = make_user(name="Member B")
+    applicant = make_user(name="Applicant")
+    moderator = make_user(role=Role.MODERATOR, name="Moderator")
+    admin = make_user(role=Role.ADMIN, name="Admin")
+    applied_1 = make_membership(applicant, lsg_1)
+    applied_2 = make_membership(applicant, lsg_2)
+
+    def draft(official, lsg, title, **kw):
+        return make_project(official, lsg, title=title, **kw)
+
+    # LSG 1: the objects most rows are asked about.
+    draft_1 = draft(official_1, lsg_1, "Draft school roof", photos=2)
+    cancel_1 = draft(official_1, lsg_1, "Draft to cancel", complete=False)
+    submit_1 = draft(official_1, lsg_1, "Draft ready for review")
+    submitted_1 = draft(official_1, lsg_1, "Submitted clinic", submit=True)
+    submitted_1b = draft(official_1, lsg_1, "Submitted water pipe", submit=True)
+    published_1 = draft(official_1, lsg_1, "Published bridge", photos=1)
+    projects.add_need(official_1, published_1, "in_kind", item="Cement bags", quantity=200, unit="bags")
+    db.session.commit()
+    _publish(moderator, official_1, published_1)
+    revised_1 = draft(official_1, lsg_1, "Published road, revised", publish=True)
+    # A need that exists only in a revision waiting for a moderator: not in the published version.
+    revision_need = projects.add_need(official_1, revised_1, "funds", title="Added in the revision",
+                                      target_amount=300_000_00, currency="KGS")
+    projects.submit_project(official_1, revised_1)
+    db.session.commit()
+
+    # LSG 2.
+    draft_2 = draft(official_2, lsg_2, "Draft kindergarten")
+    submitted_2 = draft(official_2, lsg_2, "Submitted sports hall", submit=True)
+    submitted_2b = draft(official_2, lsg_2, "Submitted street lights", submit=True)
+    published_2 = draft(official_2, lsg_2, "Published irrigation canal", publish=True)
+    published_2b = draft(official_2, lsg_2, "Published library", publish=True)
+
+    funds_1, skill_1, goods_1 = (_need(published_1, k) for k in (NeedKind.FUNDS, NeedKind.SKILL, NeedKind.IN_KIND))
+
+    def money(member, amount=1_000_00):
+        return pledges.pledge_money(member, funds_1, amount=amount, currency="KGS", method="bank_transfer",
+                                    reference="KICB 123")
+
+    pending_confirm = money(member_a)
+    pending_reject = money(member_a)
+    pending_withdraw = money(member_a)
+    confirmed = money(member_a)
+    pledges.confirm_pledge(official_1, confirmed, reference="received")
+    rejected = money(member_a)
+    pledges.reject_pledge(official_1, rejected, reason="Never arrived")
+    goods = pledges.pledge_goods(member_a, goods_1, quantity=5, note="By truck")
+    offer_a = pledges.offer_skill(member_a, skill_1, starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    offer_b = pledges.offer_skill(member_b, skill_1, starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    own_pledge = money(official_1)  # LSG 1's official gives to LSG 1's project
+    db.session.commit()
+    card = None
+    if card_payments:
+        card, _secret, _status = start_card_pledge(member_a, funds_1, amount=500_00, currency="KGS",
+                                                   payment_method_id="pm_card_visa")
+        db.session.commit()
+
+    # Profiles: A shows hers to the officials of the LSGs she pledged to (LSG 1); B's is public.
+    home = db.session.scalar(db.select(Municipality).filter_by(code=LSG_MUNICIPALITIES[0]))
+    profiles.update_profile(member_a, visibility="pledged_lsgs", home_municipality=home, city="Naryn",
+                            contact_officials_ok=True)
+    credential_a = profiles.add_skill(member_a, _skill("surgeon"))
+    removable_skill_a = profiles.add_skill(member_a, _skill("nurse"))
+    uploadable_skill_a = profiles.add_skill(member_a, _skill("dentist"))
+    window_a = profiles.add_availability(member_a, starts_on=date(2027, 5, 1), ends_on=date(2027, 6, 30))
+    profiles.update_profile(member_b, visibility="public", city="Bishkek")
+    credential_b = profiles.add_skill(member_b, _skill("civil_engineer"))
+    db.session.commit()
+    profiles.submit_credential(member_a, credential_a.id, jpeg_upload(seed=3))
+    profiles.submit_credential(member_b, credential_b.id, jpeg_upload(seed=4))
+    saved_a = search_service.save_search(member_a, SearchQuery(q="bridge"), name="Bridges")
+    search_service.save_search(member_b, SearchQuery(q="school"), name="Schools")
+    db.session.commit()
+    drain()  # the worker: indexes what was published, sends the alerts
+    db.session.commit()
+
+    users = dict(visitor=None, member_a=member_a, member_b=member_b, official_1=official_1, official_2=official_2,
+                 applicant=applicant, moderator=moderator, admin=admin)
+    ids = dict(
+        lsg_1=lsg_1.id, lsg_2=lsg_2.id, municipality_1=home.id, district_1=home.district_id,
+        applied_1=applied_1.id, applied_2=applied_2.id,
+        draft_1=draft_1.id, cancel_1=cancel_1.id, submit_1=submit_1.id, submitted_1=submitted_1.id,
+        submitted_1b=submitted_1b.id,
+        published_1=published_1.id, revised_1=revised_1.id, draft_2=draft_2.id, submitted_2=submitted_2.id,
+        submitted_2b=submitted_2b.id, published_2=published_2.id, published_2b=published_2b.id,
+        funds_1=funds_1.id, skill_1=skill_1.id, goods_1=goods_1.id, revision_need=revision_need.id,
+        draft_funds_1=_need(draft_1, NeedKind.FUNDS).id, draft_skill_1=_need(draft_1, NeedKind.SKILL).id,
+        draft_share_1=draft_1.shares[0].id, draft_share_2=draft_2.shares[0].id,
+        draft_photo_1=draft_1.photos[1].id, published_photo=published_1.photos[0].filename,
+        pending_confirm=pending_confirm.id, pending_reject=pending_reject.id, pending_withdraw=pending_withdraw.id,
+        confirmed=confirmed.id, rejected=rejected.id, goods=goods.id, offer_a=offer_a.id, offer_b=offer_b.id,
+        own_pledge=own_pledge.id, card=card.id if card else None,
+        credential_a=credential_a.id, credential_b=credential_b.id,
+        credential_file=db.session.get(ProfileSkill, credential_a.id).credential_filename,
+        removable_skill_a=removable_skill_a.id, uploadable_skill_a=uploadable_skill_a.id, window_a=window_a.id,
+        saved_a=saved_a.id, member_a=member_a.id, member_b=member_b.id,
+        unheld_skill=_skill("teacher").id,
+    )
+    return SimpleNamespace(users=users, ids=ids)
