@@ -172,27 +172,22 @@ def test_a_job_that_raises_does_not_stop_the_other_jobs_of_its_batch(app, mailbo
     assert backend().search(SearchQuery(q="крыша")).total == 1  # the sync jobs of the batch were done
 
 
-def test_a_missing_exchange_rate_fails_only_its_own_projects_index_job(app, own_engine):
+def test_a_document_the_engine_refuses_fails_only_its_own_projects_index_job(app, own_engine):
     moderator = make_user(role=Role.MODERATOR)
     official, lsg = _official()
-    dollars = project_service.create_project(
-        official, lsg, title="Мост в долларах", summary="Мост через реку.", description="Мост через реку.",
-        sector=_sector("roads_bridges"), currency="KGS", budget=100_000_00, lat=None, lon=None,
-        starts_on=date(2027, 4, 1), ends_on=date(2027, 9, 30))
-    project_service.add_need(official, dollars, "funds", title="Мост", target_amount=1_000_00, currency="USD")
-    project_service.add_share(official, dollars, source="diaspora", planned=100_000_00)
-    project_service.add_milestone(official, dollars, title="All of it", amount=100_000_00)
-    project_service.submit_project(official, dollars)
-    project_service.publish_project(moderator, dollars, reason="Documents checked")
-    db.session.commit()  # no USD rate is set (a fresh installation has none)
+    broken = _publish(official, lsg, moderator, title="Мост через реку")
+    # A point no map has, as a version published before the editor checked points would hold.
+    broken.published_snapshot = {**broken.published_snapshot, "lat": 123.0, "lon": 500.0}
+    enqueue("sync", "project", broken.id)
+    db.session.commit()
     roof = _publish(official, lsg, moderator, title="Новая крыша школы", sector="education")
 
     done, failed = drain()
 
     assert backend().search(SearchQuery(q="крыша")).total == 1
     jobs = db.session.scalars(db.select(OutboxJob).filter_by(kind="sync")).all()
-    assert [(j.entity, j.entity_id) for j in jobs] == [("project", dollars.id)]
-    assert jobs[0].attempts == 1 and "InvalidInput" in jobs[0].last_error
+    assert {(j.entity, j.entity_id) for j in jobs} == {("project", broken.id)}
+    assert all(j.attempts == 1 and "latitude" in j.last_error for j in jobs)
     assert db.session.scalar(db.select(OutboxJob).filter_by(kind="sync", entity_id=roof.id)) is None
 
 
