@@ -68,6 +68,18 @@ can_request_membership = is_authenticated
 can_verify_credentials = can_moderate
 can_see_whole_profile = is_profile_owner | can_moderate
 
+# ---- decisions on projects, memberships and credentials: never one's own
+# (a moderator who is an official of the project's LSG lets another moderator decide on it)
+is_outside_project_lsg = Permission(lambda u, project: not _is_official_of_project_lsg(u, project),
+                                    "is_outside_project_lsg")
+is_not_own_membership = Permission(lambda u, membership: membership.user_id != u.id, "is_not_own_membership")
+is_not_own_credential = Permission(lambda u, held: held.profile.user_id != u.id, "is_not_own_credential")
+
+can_decide_on_project = can_moderate & is_outside_project_lsg
+can_cancel_project = can_edit_project | can_moderate
+can_decide_membership = can_moderate & is_not_own_membership
+can_decide_credential = can_verify_credentials & is_not_own_credential
+
 
 def _may_confirm_pledge(user, pledge):
     if pledge is None or pledge.member_id == user.id:
@@ -81,6 +93,7 @@ def _may_confirm_pledge(user, pledge):
 can_confirm_pledge = Permission(_may_confirm_pledge, "can_confirm_pledge")
 
 
-def require(permission, user, target=None):
+def require(permission, user, target=None, *, message=None):
+    """Raise PermissionDenied (with ``message``, when the user needs to know why) unless allowed."""
     if not permission(user, target):
-        raise PermissionDenied()
+        raise PermissionDenied(message)

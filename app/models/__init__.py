@@ -25,7 +25,10 @@ from app.models.profiles import (
 )
 from app.models.projects import (
     CURRENCIES,
+    EDITABLE_STATUSES,
+    PROJECT_TRANSITIONS,
     PUBLIC_STATUSES,
+    UPDATABLE_STATUSES,
     CofinancingShare,
     Milestone,
     Need,
@@ -66,6 +69,9 @@ __all__ = [
     "member_profile_sectors",
     "CURRENCIES",
     "PUBLIC_STATUSES",
+    "EDITABLE_STATUSES",
+    "PROJECT_TRANSITIONS",
+    "UPDATABLE_STATUSES",
     "AuditEvent",
     "CofinancingShare",
     "Milestone",

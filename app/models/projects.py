@@ -15,9 +15,11 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy import false
+from sqlalchemy import false, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.errors import InvalidTransition
 from app.extensions import db
 from app.models._common import str_enum, utcnow
 from app.models.geo import Municipality, Sector, Skill
@@ -51,6 +53,29 @@ class RevisionState(enum.Enum):
     EDITING = "editing"
     SUBMITTED = "submitted"
     CHANGES_REQUESTED = "changes_requested"
+
+
+# The project status machine: every status change goes through ``Project.move_to`` along this table.
+_S = ProjectStatus
+PROJECT_TRANSITIONS = {
+    _S.DRAFT: frozenset({_S.SUBMITTED, _S.CANCELLED}),
+    _S.SUBMITTED: frozenset({_S.PUBLISHED, _S.CHANGES_REQUESTED, _S.REJECTED, _S.CANCELLED}),
+    _S.CHANGES_REQUESTED: frozenset({_S.SUBMITTED, _S.CANCELLED}),
+    # Back to changes_requested is "unpublish": hidden until fixed and approved again.
+    _S.PUBLISHED: frozenset({_S.FUNDED, _S.IN_PROGRESS, _S.COMPLETED, _S.CHANGES_REQUESTED, _S.CANCELLED}),
+    # Back to published: a refund took the money below the targets.
+    _S.FUNDED: frozenset({_S.PUBLISHED, _S.IN_PROGRESS, _S.COMPLETED, _S.CHANGES_REQUESTED, _S.CANCELLED}),
+    _S.IN_PROGRESS: frozenset({_S.COMPLETED, _S.CHANGES_REQUESTED, _S.CANCELLED}),
+    _S.REJECTED: frozenset(),
+    _S.COMPLETED: frozenset(),
+    _S.CANCELLED: frozenset(),
+}
+# Officials may edit the project (a public one through a revision) in these statuses...
+EDITABLE_STATUSES = frozenset({_S.DRAFT, _S.CHANGES_REQUESTED, _S.PUBLISHED, _S.FUNDED, _S.IN_PROGRESS})
+# ...and post updates and spending reports in these.
+UPDATABLE_STATUSES = frozenset({_S.PUBLISHED, _S.FUNDED, _S.IN_PROGRESS})
+# A published project's revision its officials may send (again) for review.
+_OPEN_REVISIONS = (RevisionState.EDITING, RevisionState.CHANGES_REQUESTED)
 
 
 class Project(db.Model):
@@ -117,6 +142,64 @@ class Project(db.Model):
     @property
     def is_public(self):
         return self.status in PUBLIC_STATUSES
+
+    # ------------------------------------------------------------ the status machine
+
+    def can_move_to(self, new_status):
+        return new_status in PROJECT_TRANSITIONS[self.status]
+
+    def move_to(self, new_status):
+        """The one way a project's status changes: only along PROJECT_TRANSITIONS."""
+        if not self.can_move_to(new_status):
+            raise InvalidTransition()
+        self.status = new_status
+
+    @hybrid_property
+    def awaiting_review(self):
+        """A moderator's decision is pending: on a new project, or on a published one's changes."""
+        return self.status == ProjectStatus.SUBMITTED or self.revision_state == RevisionState.SUBMITTED
+
+    @awaiting_review.expression
+    def awaiting_review(cls):
+        return or_(cls.status == ProjectStatus.SUBMITTED, cls.revision_state == RevisionState.SUBMITTED)
+
+    @property
+    def revision_awaiting_review(self):
+        """The changes to a published project wait for a moderator (its published version stays)."""
+        return self.is_public and self.revision_state == RevisionState.SUBMITTED
+
+    @property
+    def in_revision(self):
+        """A published project whose officials are changing it, not yet sent (back) for review."""
+        return self.is_public and self.revision_state in _OPEN_REVISIONS
+
+    @property
+    def can_be_submitted(self):
+        """A draft, a project sent back for changes, or a published project's revision."""
+        return self.status in (ProjectStatus.DRAFT, ProjectStatus.CHANGES_REQUESTED) or self.in_revision
+
+    @property
+    def sent_back(self):
+        """The moderator sent the project, or its revision, back (or rejected it): show the reason."""
+        return (self.status in (ProjectStatus.CHANGES_REQUESTED, ProjectStatus.REJECTED)
+                or self.revision_state == RevisionState.CHANGES_REQUESTED)
+
+    @property
+    def can_be_unpublished(self):
+        """Public and unfinished: a moderator may take it down until it is fixed."""
+        return self.is_public and self.status != ProjectStatus.COMPLETED
+
+    @property
+    def can_be_cancelled(self):
+        return self.can_move_to(ProjectStatus.CANCELLED)
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def takes_updates(self):
+        return self.status in UPDATABLE_STATUSES
 
 
 class NeedKind(enum.Enum):

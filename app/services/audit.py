@@ -1,6 +1,6 @@
 from app.authz import can_moderate, require
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditEvent, User
 
 
 def record_event(actor, action, target, reason=None, **data):
@@ -18,10 +18,7 @@ def record_event(actor, action, target, reason=None, **data):
 
 
 def list_events(viewer, *, action=None, actor_email=None, target_type=None, page=1, per_page=50):
-    from app.models import User
-
     require(can_moderate, viewer)
-
     query = db.select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)

@@ -1,12 +1,13 @@
 """Officials join an LSG through a membership that a moderator approves or rejects, with a reason."""
 from flask_babel import gettext as _
 
-from app.authz import can_moderate, can_request_membership, require
-from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from app.authz import can_decide_membership, can_moderate, can_request_membership, require
+from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.models import Lsg, LsgMembership, MembershipStatus
 from app.models._common import utcnow
 from app.services.audit import record_event
+from app.services.decisions import decide, required_reason
 
 
 def get_lsg(lsg_id):
@@ -67,22 +68,11 @@ def pending_memberships(moderator):
 
 def _decide(moderator, membership, reason, new_status, action):
     require(can_moderate, moderator)
-    if membership.user_id == moderator.id:
-        raise PermissionDenied(_("You cannot decide on your own request."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Please give a reason for your decision."))
-    # Two moderators deciding at once: the second waits for the first, then sees it decided.
-    db.session.refresh(membership, with_for_update=True)
-    if membership.status != MembershipStatus.PENDING:
-        raise InvalidTransition(_("This request has already been decided."))
-    membership.status = new_status
-    membership.decision_reason = reason
-    membership.decided_by = moderator
-    membership.decided_at = utcnow()
-    db.session.flush()
-    record_event(moderator, action, membership, reason=reason, lsg_id=membership.lsg_id,
-                 user_id=membership.user_id)
+    require(can_decide_membership, moderator, membership, message=_("You cannot decide on your own request."))
+    reason = required_reason(reason, field=None)
+    decide(moderator, membership, new_status, action, allowed_from={MembershipStatus.PENDING},
+           already_decided=_("This request has already been decided."), reason=reason,
+           lsg_id=membership.lsg_id, user_id=membership.user_id)
     return membership
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from app.authz import (
+    can_decide_credential,
     can_see_whole_profile,
     can_verify_credentials,
     is_authenticated,
@@ -16,7 +17,7 @@ from app.authz import (
     is_profile_owner,
     require,
 )
-from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from app.extensions import db
 from app.models import (
     COUNTRIES,
@@ -32,8 +33,10 @@ from app.models import (
     Skill,
     SkillStatus,
 )
-from app.models._common import utcnow
+from app.models._common import lock_for_update, utcnow
 from app.services.audit import record_event
+from app.services.decisions import decide, required_reason
+from app.uploads import store_image
 
 BIO_MAX = 2000
 CITY_MAX = 120
@@ -216,10 +219,8 @@ def remove_skill(user, profile_skill_id):
 
 def submit_credential(user, profile_skill_id, upload):
     """Send a scan or photo of a licence or diploma for a skill; moderators check it."""
-    from app.uploads import store_image
-
     held = _own(ProfileSkill, user, profile_skill_id)
-    db.session.refresh(held, with_for_update=True)
+    lock_for_update(held)
     if held.status == SkillStatus.PENDING:
         raise InvalidTransition(_("A credential for this skill is already waiting for a moderator."))
     if held.status == SkillStatus.VERIFIED:
@@ -259,23 +260,11 @@ def credential_for_review(moderator, profile_skill_id):
 
 def _decide(moderator, held, reason, new_status, action):
     require(can_verify_credentials, moderator)
-    if held.profile.user_id == moderator.id:
-        raise PermissionDenied(_("You cannot decide on your own credential."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Please give a reason for your decision."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(_("At most %(max)d characters.", max=REASON_MAX), field="reason")
-    # Two moderators deciding at once: the second waits for the first, then sees it decided.
-    db.session.refresh(held, with_for_update=True)
-    if held.status != SkillStatus.PENDING:
-        raise InvalidTransition(_("This credential has already been decided."))
-    held.status = new_status
-    held.decision_reason = reason
-    held.decided_by = moderator
-    held.decided_at = utcnow()
-    db.session.flush()
-    record_event(moderator, action, held, reason=reason, user_id=held.profile.user_id, skill=held.skill.code)
+    require(can_decide_credential, moderator, held, message=_("You cannot decide on your own credential."))
+    reason = required_reason(reason, limit=REASON_MAX)
+    decide(moderator, held, new_status, action, allowed_from={SkillStatus.PENDING},
+           already_decided=_("This credential has already been decided."), reason=reason,
+           user_id=held.profile.user_id, skill=held.skill.code)
     return held
 
 

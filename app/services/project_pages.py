@@ -162,8 +162,6 @@ def project_page(project, *, working_copy):
     )
 
 
-
-
 def _describe_item(field, item, currency, skill_names):
     if field == "needs":
         if item["kind"] == NeedKind.FUNDS.value:

@@ -1,0 +1,99 @@
+"""Projects: officials write them, moderators decide on them, everyone sees the published version.
+
+By concern: ``lookups`` (finding and visibility), ``editing`` (the working copy and its
+completeness), ``review`` (submission and the moderators' decisions), ``updates`` (news and
+spending after publication), ``versions`` (snapshots and their differences). The status machine
+lives beside the model (``Project.move_to``, ``PROJECT_TRANSITIONS``). Every public function is
+re-exported here, so callers write ``from app.services import projects`` and ``projects.add_need``.
+"""
+from app.services.projects.editing import (
+    add_milestone,
+    add_need,
+    add_photo,
+    add_share,
+    close_need,
+    create_project,
+    needs_holding_pledges,
+    problems,
+    remove_milestone,
+    remove_need,
+    remove_photo,
+    remove_share,
+    set_cover,
+    set_overfunding,
+    update_project,
+)
+from app.services.projects.lookups import (
+    get_project,
+    lsgs_of_official,
+    projects_of_official,
+    published_projects,
+    visible_project,
+)
+from app.services.projects.review import (
+    DECISION_ACTIONS,
+    DECISIONS,
+    all_public_decisions,
+    cancel_project,
+    decide_many,
+    project_for_review,
+    public_decisions,
+    publish_project,
+    reject_project,
+    request_changes,
+    review_queue,
+    submit_project,
+    unpublish_project,
+)
+from app.services.projects.updates import is_stale, milestone_spending, post_update, start_work
+from app.services.projects.versions import changes_since_review, diff, snapshot
+
+
+def move_project(project, new_status):
+    """Kept for services/pledges.py (funded / reopened); new code calls ``project.move_to``."""
+    project.move_to(new_status)
+
+
+__all__ = [
+    "DECISIONS",
+    "DECISION_ACTIONS",
+    "add_milestone",
+    "add_need",
+    "add_photo",
+    "add_share",
+    "all_public_decisions",
+    "cancel_project",
+    "changes_since_review",
+    "close_need",
+    "create_project",
+    "decide_many",
+    "diff",
+    "get_project",
+    "is_stale",
+    "lsgs_of_official",
+    "milestone_spending",
+    "move_project",
+    "needs_holding_pledges",
+    "post_update",
+    "problems",
+    "project_for_review",
+    "projects_of_official",
+    "public_decisions",
+    "published_projects",
+    "publish_project",
+    "reject_project",
+    "remove_milestone",
+    "remove_need",
+    "remove_photo",
+    "remove_share",
+    "request_changes",
+    "review_queue",
+    "set_cover",
+    "set_overfunding",
+    "snapshot",
+    "start_work",
+    "submit_project",
+    "unpublish_project",
+    "update_project",
+    "visible_project",
+]

@@ -1,0 +1,42 @@
+"""Finding projects, and who sees which: drafts and rejected projects look missing to the public."""
+from app.authz import can_see_unpublished_project, is_official_of
+from app.errors import NotFound
+from app.extensions import db
+from app.models import PUBLIC_STATUSES, Project
+
+
+def get_project(project_id):
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise NotFound()
+    return project
+
+
+def visible_project(viewer, project_id):
+    """The project if this viewer may see it; drafts and rejected ones look missing to others."""
+    project = get_project(project_id)
+    if project.is_public or can_see_unpublished_project(viewer, project):
+        return project
+    raise NotFound()
+
+
+def published_projects(*, page=1, per_page=12):
+    query = (
+        db.select(Project)
+        .where(Project.status.in_(PUBLIC_STATUSES))
+        .order_by(Project.published_at.desc(), Project.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def lsgs_of_official(official):
+    return [m.lsg for m in official.memberships if is_official_of(official, m.lsg)]
+
+
+def projects_of_official(official):
+    lsg_ids = [lsg.id for lsg in lsgs_of_official(official)]
+    if not lsg_ids:
+        return []
+    return db.session.scalars(
+        db.select(Project).where(Project.lsg_id.in_(lsg_ids)).order_by(Project.updated_at.desc())
+    ).all()
