@@ -22,7 +22,7 @@ from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import pledges, profiles, projects
 from app.services import search as search_service
-from app.services.outbox import drain
+from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
 
 ROLES = ("visitor", "member_a", "member_b", "official_1", "official_2", "applicant", "moderator", "admin")
