@@ -17,6 +17,7 @@ def create_app(config_name=None, overrides=None):
         app.config.update(overrides)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_error_handlers(app)
@@ -47,6 +48,12 @@ def register_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.login_message = _l("Please log in to see this page.")
     search.init_app(app)
+
+
+def register_url_converters(app):
+    from app.forms import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
 
 def register_blueprints(app):
@@ -80,8 +87,9 @@ def register_blueprints(app):
 
 
 def register_request_hooks(app):
-    from app.security import commit_or_rollback, set_security_headers
+    from app.security import commit_or_rollback, refuse_nul_bytes, set_security_headers
 
+    app.before_request(refuse_nul_bytes)
     app.after_request(commit_or_rollback)
     app.after_request(set_security_headers)
 

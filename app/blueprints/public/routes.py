@@ -8,6 +8,7 @@ from sqlalchemy import text
 from app.blueprints import redirect_next
 from app.blueprints.public import bp
 from app.extensions import db
+from app.forms import query_int
 from app.services import projects as projects_service
 from app.services.accounts import set_language
 
@@ -57,7 +58,7 @@ def _decision_record(event, project):
 
 @bp.get("/decisions")
 def decisions():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     pagination, decisions = projects_service.public_decisions(page=page)
     return render_template("public/decisions.html", pagination=pagination, decisions=decisions,
                            public_title=public_title)
