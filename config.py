@@ -6,6 +6,7 @@ the default so that ``make run`` needs nothing set.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("BIRGE_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -61,7 +62,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Birge <no-reply@birge.kg>")
 
-    # Links in mail the worker sends (no request to take the address from).
+    # Every link in mail is built on it, never on the request's Host (which the sender controls);
+    # required in production (see init_public_url).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
     # Search: "sqlite" (embedded, SQLite only) or "elasticsearch" (needed with PostgreSQL).
@@ -96,6 +98,10 @@ class Config:
     def init_secret_key(cls):
         return os.environ.get("SECRET_KEY") or _development_secret_key()
 
+    @classmethod
+    def init_public_url(cls):
+        return cls.PUBLIC_URL
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -113,6 +119,15 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY must be set in production (BIRGE_CONFIG=production).")
         return key
 
+    @classmethod
+    def init_public_url(cls):
+        url = os.environ.get("PUBLIC_URL", "")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError("PUBLIC_URL must be set in production to the site's address, e.g. "
+                              "https://birge.kg (every link in mail is built on it).")
+        return url.rstrip("/")
+
 
 class TestingConfig(Config):
     TESTING = True
@@ -121,6 +136,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}
     RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_URL = "http://localhost"  # where the test client's requests go
 
     @classmethod
     def init_secret_key(cls):

@@ -13,6 +13,7 @@ def create_app(config_name=None, overrides=None):
     config = load_config(config_name)
     app.config.from_object(config)
     app.config["SECRET_KEY"] = config.init_secret_key()
+    app.config["PUBLIC_URL"] = config.init_public_url()
     if overrides:
         app.config.update(overrides)
 
