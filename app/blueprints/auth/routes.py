@@ -66,6 +66,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # One token per account: logging out ends this account's sessions on every device, and a
+    # cookie copied before (session or remember-me) is refused from now on.
+    current_user.end_sessions()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.index"))
