@@ -43,11 +43,15 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("BIRGE_TIMEZONE", "Asia/Bishkek")
 
-    # Login throttling; counters move to Redis when more than one instance runs.
+    # Throttling; counters move to Redis when more than one instance runs.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Every login, registration and reset request from one address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    LOGIN_RATE_LIMIT_PER_EMAIL = os.environ.get("LOGIN_RATE_LIMIT_PER_EMAIL", "5 per minute")
+    # Wrong passwords for one account from one address (the owner elsewhere is never locked out).
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "5 per minute")
+    # Accounts created from one address.
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (N=32768)
