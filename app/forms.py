@@ -7,8 +7,8 @@ import math
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
-from wtforms import Field, FloatField, IntegerField
-from wtforms.widgets import TextInput
+from wtforms import Field, FloatField, IntegerField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.money import parse_amount, parse_rate, to_major
 
@@ -113,3 +113,16 @@ class FiniteFloatField(FloatField):
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
             raise ValueError(_l("Enter a number."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for several choices; ``data`` is always a list (empty when none is ticked, also
+    when the request carried no form at all)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value):
+        super().process_data(value)
+        if self.data is None:
+            self.data = []

@@ -147,3 +147,9 @@ def test_an_lsg_statement_without_projects_is_an_empty_statement(client, login_a
     assert response.status_code == 200
     assert "No money was received in this year." in response.get_data(as_text=True)
     assert client.get(f"/pledges/lsgs/0{lsg.id}/statement").status_code == 404
+
+
+def test_a_profile_post_without_any_field_is_a_form_error_not_a_500(client, login_as):
+    """Found by tests/test_fuzz.py: with no form at all the sectors' list was None."""
+    login_as(make_user())
+    assert client.post("/members/me", data={}).status_code in (302, 422)
