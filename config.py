@@ -6,6 +6,7 @@ the default so that ``make run`` needs nothing set.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("BIRGE_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -42,11 +43,15 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("BIRGE_TIMEZONE", "Asia/Bishkek")
 
-    # Login throttling; counters move to Redis when more than one instance runs.
+    # Throttling; counters move to Redis when more than one instance runs.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Every login, registration and reset request from one address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    LOGIN_RATE_LIMIT_PER_EMAIL = os.environ.get("LOGIN_RATE_LIMIT_PER_EMAIL", "5 per minute")
+    # Wrong passwords for one account from one address (the owner elsewhere is never locked out).
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "5 per minute")
+    # Accounts created from one address.
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (N=32768)
@@ -67,7 +72,8 @@ class Config:
     # outage of the search engine or the mail server is waited out and never parks a job.
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 10))
 
-    # Links in mail the worker sends (no request to take the address from).
+    # Every link in mail is built on it, never on the request's Host (which the sender controls);
+    # required in production (see init_public_url).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
     # Search: "sqlite" (embedded, SQLite only) or "elasticsearch" (needed with PostgreSQL).
@@ -102,6 +108,10 @@ class Config:
     def init_secret_key(cls):
         return os.environ.get("SECRET_KEY") or _development_secret_key()
 
+    @classmethod
+    def init_public_url(cls):
+        return cls.PUBLIC_URL
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -119,6 +129,15 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY must be set in production (BIRGE_CONFIG=production).")
         return key
 
+    @classmethod
+    def init_public_url(cls):
+        url = os.environ.get("PUBLIC_URL", "")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError("PUBLIC_URL must be set in production to the site's address, e.g. "
+                              "https://birge.kg (every link in mail is built on it).")
+        return url.rstrip("/")
+
 
 class TestingConfig(Config):
     TESTING = True
@@ -127,6 +146,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}
     RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_URL = "http://localhost"  # where the test client's requests go
 
     @classmethod
     def init_secret_key(cls):

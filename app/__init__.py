@@ -13,10 +13,12 @@ def create_app(config_name=None, overrides=None):
     config = load_config(config_name)
     app.config.from_object(config)
     app.config["SECRET_KEY"] = config.init_secret_key()
+    app.config["PUBLIC_URL"] = config.init_public_url()
     if overrides:
         app.config.update(overrides)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_error_handlers(app)
@@ -54,6 +56,12 @@ def register_extensions(app):
     search.init_app(app)
 
 
+def register_url_converters(app):
+    from app.forms import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
+
+
 def register_blueprints(app):
     from app.blueprints.account import bp as account_bp
     from app.blueprints.admin import bp as admin_bp
@@ -85,8 +93,9 @@ def register_blueprints(app):
 
 
 def register_request_hooks(app):
-    from app.security import commit_or_rollback, set_security_headers
+    from app.security import commit_or_rollback, refuse_nul_bytes, set_security_headers
 
+    app.before_request(refuse_nul_bytes)
     app.after_request(commit_or_rollback)
     app.after_request(set_security_headers)
 

@@ -1,11 +1,17 @@
 """The one place where errors become responses: a page in the user's language, or JSON for the API."""
+import time
+from datetime import timedelta
+
 from flask import jsonify, render_template, request
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, limiter
 
 TITLES = {
     400: _l("Bad request"),
@@ -44,6 +50,16 @@ def error_response(status, message):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def retry_message():
+    """"Try again in 40 seconds", from the limit that was hit (its window's reset time)."""
+    current = limiter.current_limit
+    if current is None:
+        return MESSAGES[429]
+    wait = timedelta(seconds=max(1, int(current.reset_at - time.time())))
+    return _("Too many attempts. Please try again in %(time)s.",
+             time=format_timedelta(wait, granularity="second", add_direction=False))
+
+
 def register(app):
     @app.errorhandler(DomainError)
     def domain_error(error):
@@ -56,6 +72,10 @@ def register(app):
             _l("This form has expired or was sent without its security token. "
                "Please go back, reload the page and try again."),
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error):
+        return error_response(429, retry_message())
 
     @app.errorhandler(HTTPException)
     def http_error(error):

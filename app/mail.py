@@ -35,7 +35,8 @@ def stable_message_id(local_part):
 
 
 def absolute_url(endpoint, **values):
-    """A full link to a page, outside any request (the worker's mail): built on PUBLIC_URL."""
+    """A full link for mail, in a request or in the worker: built on PUBLIC_URL, never on the
+    request's Host header, which whoever sends the request chooses."""
     base = urlsplit(current_app.config["PUBLIC_URL"])
     urls = current_app.url_map.bind(base.netloc, url_scheme=base.scheme, script_name=base.path or "/")
     return urls.build(endpoint, values, force_external=True)

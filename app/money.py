@@ -1,13 +1,56 @@
 """Money is an integer count of minor units (tyiyn, cents, kopecks) with a currency; never a float."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale
 from babel.numbers import format_currency
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 MINOR_PER_MAJOR = 100
 LOCAL_SOM_LANGUAGES = ("ru", "ky")
 MAX_AMOUNT = 10**14  # a hundred billion som in tyiyn: far above any village budget
+# Som per one unit of a foreign currency, kept to six decimals (micro-som).
+MIN_RATE, MAX_RATE = Decimal("0.000001"), Decimal(1_000_000)
+RATE_MESSAGE = _l("Enter how many som one unit is worth, e.g. 87.45.")
+
+
+def _decimal(text: str, message) -> Decimal:
+    """A finite Decimal from what a person typed ("5 000", "5000,50"); ValueError(message) otherwise."""
+    text = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if len(text) > 40:  # no amount or rate needs more; also keeps "1e999999" from being computed
+        raise ValueError(message)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(message) from None
+    if not value.is_finite():  # nan, inf: Decimal accepts them, no amount or rate is one
+        raise ValueError(message)
+    return value
+
+
+def parse_amount(text: str) -> int:
+    """An amount typed in major units as an int of minor units; ValueError with the reason."""
+    value = _decimal(text, _l("Enter an amount such as 5000 or 5000.50."))
+    if value < 0:
+        raise ValueError(_l("The amount cannot be negative."))
+    if value.as_tuple().exponent < -2:
+        raise ValueError(_l("Use at most two decimals."))
+    if value.adjusted() > 15 or value * MINOR_PER_MAJOR > MAX_AMOUNT:  # adjusted(): no overflow on 1e999999
+        raise ValueError(_l("This amount is too large."))
+    return to_minor(value)
+
+
+def parse_rate(text: str) -> Decimal:
+    """Som per one unit of a currency (87.45), between MIN_RATE and MAX_RATE; ValueError otherwise."""
+    value = _decimal(text, RATE_MESSAGE)
+    if not MIN_RATE <= value <= MAX_RATE:
+        raise ValueError(RATE_MESSAGE)
+    return value
+
+
+def valid_rate(value) -> bool:
+    """What set_rate accepts, whoever calls it: a finite Decimal within the bounds."""
+    return isinstance(value, Decimal) and value.is_finite() and MIN_RATE <= value <= MAX_RATE
 
 
 def to_minor(value: Decimal | int | None) -> int | None:

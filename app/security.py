@@ -2,7 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.models import User
 
@@ -16,6 +18,16 @@ def load_user(user_id):
     if user is None or user.session_token != token:
         return None
     return user
+
+
+def refuse_nul_bytes():
+    """No text we store or search may hold a NUL byte (PostgreSQL refuses it in any text column):
+    a request carrying one, in its path, query string or form, is refused before any view runs."""
+    fields = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in fields):
+        raise InvalidInput(_l("The text contains a character that is not allowed (a NUL byte)."))
 
 
 def commit_or_rollback(response):

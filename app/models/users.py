@@ -40,7 +40,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     role: Mapped[Role] = mapped_column(str_enum(Role, 16), default=Role.MEMBER)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the login cookie; replaced when the password changes so old sessions end.
+    # Part of the login (and remember-me) cookie; replaced when the password changes and at logout,
+    # so a copied cookie stops working: the server, not the browser, decides that a session ended.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -51,6 +52,10 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str):
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+        self.session_token = new_session_token()
+
+    def end_sessions(self):
+        """Every cookie issued so far stops working (logout ends the session on the server)."""
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:

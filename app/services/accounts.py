@@ -1,7 +1,7 @@
 """Registration, authentication, password changes and resets, personal settings."""
 import hashlib
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
-from app.mail import send_mail
+from app.mail import absolute_url, send_mail
 from app.models import User, normalize_email
 
 RESET_SALT = "birge.password-reset"
@@ -94,7 +94,7 @@ def send_password_reset(email):
     if user is None:
         current_app.logger.info("Password reset asked for an unknown address.")
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    link = absolute_url("auth.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Reset your Birge password")

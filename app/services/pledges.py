@@ -29,7 +29,7 @@ from app.models import (
     ProjectStatus,
 )
 from app.models._common import lock_for_update, utcnow
-from app.money import MAX_AMOUNT, format_money
+from app.money import MAX_AMOUNT, format_money, valid_rate
 from app.services.audit import record_event
 from app.outbox import enqueue
 from app.services.projects import move_project
@@ -66,7 +66,7 @@ def set_rate(admin, currency, som_per_unit):
     require(can_administer, admin)
     if currency not in CURRENCIES or currency == "KGS":
         raise InvalidInput(_("Choose one of the currencies offered."), field="currency")
-    if som_per_unit is None or not Decimal("0.000001") <= som_per_unit <= Decimal(1_000_000):
+    if not valid_rate(som_per_unit):
         raise InvalidInput(_("Enter how many som one unit is worth, e.g. 87.45."), field="rate")
     micro = int((som_per_unit * RATE_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     rate = _rate(currency) or ExchangeRate(currency=currency)

@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FloatField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from app.forms import FiniteFloatField, RateField
+from app.money import RATE_MESSAGE
 
 _REQUIRED = DataRequired(message=_l("This field is required."))
 _NAME = [_REQUIRED, Length(max=200, message=_l("At most %(max)d characters."))]
@@ -24,8 +27,8 @@ class MunicipalityForm(FlaskForm):
     name_ky = StringField(_l("Name in Kyrgyz"), validators=_NAME)
     name_ru = StringField(_l("Name in Russian"), validators=_NAME)
     name_en = StringField(_l("Name in English"), validators=_NAME)
-    lat = FloatField(_l("Latitude"), validators=[NumberRange(min=-90, max=90, message=_l("Not a latitude."))])
-    lon = FloatField(_l("Longitude"), validators=[NumberRange(min=-180, max=180, message=_l("Not a longitude."))])
+    lat = FiniteFloatField(_l("Latitude"), validators=[NumberRange(min=-90, max=90, message=_l("Not a latitude."))])
+    lon = FiniteFloatField(_l("Longitude"), validators=[NumberRange(min=-180, max=180, message=_l("Not a longitude."))])
 
 
 class LsgForm(FlaskForm):
@@ -37,5 +40,4 @@ class LsgForm(FlaskForm):
 
 class RateForm(FlaskForm):
     currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("EUR", "EUR"), ("RUB", "RUB")])
-    rate = DecimalField(_l("Som per one unit"), places=6, validators=[
-        DataRequired(message=_l("Enter how many som one unit is worth, e.g. 87.45."))])
+    rate = RateField(_l("Som per one unit"), validators=[InputRequired(message=RATE_MESSAGE)])

@@ -8,6 +8,7 @@ from app.blueprints.admin import bp
 from app.blueprints.admin.forms import LsgForm, MunicipalityForm, RateForm, RoleForm
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import query_int
 from app.models import District, Municipality
 from app.services import pledges, reference, users
 
@@ -20,7 +21,7 @@ def require_login():
 
 @bp.get("/")
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     query = request.args.get("q", "").strip()[:100]
     return render_template(
         "admin/users.html", users=users.list_users(current_user, query=query, page=page),
@@ -28,7 +29,7 @@ def index():
     )
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 def change_role(user_id):
     require(can_administer, current_user)
     form = RoleForm()

@@ -1,6 +1,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.blueprints import form_status, redirect_next
@@ -12,7 +13,28 @@ from app.models import normalize_email
 from app.services import accounts
 
 
+def _limit(limit_name):
+    return lambda: current_app.config[limit_name]
+
+
+def _account_and_address_key():
+    """Wrong passwords count per account *and* address: an attacker elsewhere never locks the
+    owner out, and one address still cannot try many accounts (the per-address limit)."""
+    return f"login:{normalize_email(request.form.get('email', ''))}:{get_remote_address()}"
+
+
+def _refused_login(response):
+    return response.status_code == 401
+
+
+def _account_created(response):
+    return response.status_code == 302
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("REGISTER_RATE_LIMIT"), key_func=lambda: "register:" + get_remote_address(),
+               methods=["POST"], deduct_when=_account_created)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -34,17 +56,10 @@ def register():
     return render_template("auth/register.html", form=form), form_status(form)
 
 
-def _login_email_key():
-    return "login:" + normalize_email(request.form.get("email", ""))
-
-
-def _limit_login(limit_name):
-    return lambda: current_app.config[limit_name]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit_login("LOGIN_RATE_LIMIT"), methods=["POST"])
-@limiter.limit(_limit_login("LOGIN_RATE_LIMIT_PER_EMAIL"), key_func=_login_email_key, methods=["POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT_PER_ACCOUNT"), key_func=_account_and_address_key, methods=["POST"],
+               deduct_when=_refused_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -66,13 +81,16 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # One token per account: logging out ends this account's sessions on every device, and a
+    # cookie copied before (session or remember-me) is refused from now on.
+    current_user.end_sessions()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.index"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit_login("LOGIN_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -14,7 +14,7 @@ def index():
     return render_template("lsgs/index.html", lsgs=reference.lsgs())
 
 
-@bp.route("/<int:lsg_id>/join", methods=["GET", "POST"])
+@bp.route("/<id:lsg_id>/join", methods=["GET", "POST"])
 @login_required
 def join(lsg_id):
     lsg = memberships.get_lsg(lsg_id)

@@ -16,7 +16,7 @@ def credentials_queue():
     return render_template("moderation/credentials.html", pending=profiles.pending_credentials(current_user))
 
 
-@bp.route("/credentials/<int:held_id>", methods=["GET", "POST"])
+@bp.route("/credentials/<id:held_id>", methods=["GET", "POST"])
 @login_required
 def credential_detail(held_id):
     held = profiles.credential_for_review(current_user, held_id)
@@ -33,7 +33,7 @@ def credential_detail(held_id):
     return render_template("moderation/credential_detail.html", held=held, form=form), form_status(form)
 
 
-@bp.get("/credentials/<int:held_id>/image")
+@bp.get("/credentials/<id:held_id>/image")
 @login_required
 def credential_image(held_id):
     """The scan itself: private, so only through this checked route and never cached by others."""

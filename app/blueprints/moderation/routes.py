@@ -9,6 +9,7 @@ from app.blueprints.moderation import bp
 from app.blueprints.moderation.forms import AuditFilterForm, DecisionForm, ProjectDecisionForm, UnpublishForm
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import query_int
 from app.models import Region, Sector
 from app.services import audit, memberships
 from app.services import projects as projects_service
@@ -81,7 +82,7 @@ def memberships_queue():
     )
 
 
-@bp.route("/memberships/<int:membership_id>", methods=["GET", "POST"])
+@bp.route("/memberships/<id:membership_id>", methods=["GET", "POST"])
 @login_required
 def membership_detail(membership_id):
     membership = memberships.membership_for_review(current_user, membership_id)
@@ -110,7 +111,7 @@ def audit_log():
         (action, ACTION_LABELS.get(action, action)) for action in audit.known_actions(current_user)
     ]
     form.target_type.choices = TARGET_TYPES
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     events = audit.list_events(
         current_user,
         action=form.action.data or None,
@@ -138,8 +139,8 @@ def _filter_choices():
 @bp.get("/projects")
 @login_required
 def projects_queue():
-    region_id = request.args.get("region", 0, type=int)
-    sector_id = request.args.get("sector", 0, type=int)
+    region_id = request.args.get("region", 0, type=query_int)
+    sector_id = request.args.get("sector", 0, type=query_int)
     queue = projects_service.review_queue(current_user, region_id=region_id or None, sector_id=sector_id or None)
     regions, sectors = _filter_choices()
     return render_template("moderation/projects.html", queue=queue, regions=regions, sectors=sectors,
@@ -153,7 +154,7 @@ def _render_project(project, form, unpublish_form, status=200):
     ), status
 
 
-@bp.route("/projects/<int:project_id>", methods=["GET", "POST"])
+@bp.route("/projects/<id:project_id>", methods=["GET", "POST"])
 @login_required
 def project_detail(project_id):
     project = projects_service.project_for_review(current_user, project_id)
@@ -171,7 +172,7 @@ def project_detail(project_id):
     return _render_project(project, form, unpublish_form, form_status(form))
 
 
-@bp.post("/projects/<int:project_id>/unpublish")
+@bp.post("/projects/<id:project_id>/unpublish")
 @login_required
 def unpublish_project(project_id):
     project = projects_service.project_for_review(current_user, project_id)
@@ -191,7 +192,7 @@ def unpublish_project(project_id):
 @login_required
 def bulk_decide():
     form = ProjectDecisionForm()
-    project_ids = request.form.getlist("project_ids", type=int)
+    project_ids = request.form.getlist("project_ids", type=query_int)
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("moderation.projects_queue")), 303

@@ -29,7 +29,7 @@ def _json_error(message, status):
     return jsonify(error=str(message)), status
 
 
-@bp.get("/needs/<int:need_id>")
+@bp.get("/needs/<id:need_id>")
 @login_required
 def card(need_id):
     need = _funds_need(need_id)
@@ -38,7 +38,7 @@ def card(need_id):
     return render_template("payments/pay.html", form=form, need=need, left=pledge_service.remaining(need))
 
 
-@bp.post("/needs/<int:need_id>/intent")
+@bp.post("/needs/<id:need_id>/intent")
 @login_required
 def intent(need_id):
     """Record the card pledge and create its PaymentIntent; the page then asks to confirm it."""
@@ -57,7 +57,7 @@ def intent(need_id):
                    processing_url=url_for("payments.processing", pledge_id=pledge.id))
 
 
-@bp.post("/pledges/<int:pledge_id>/confirm")
+@bp.post("/pledges/<id:pledge_id>/confirm")
 @login_required
 def confirm(pledge_id):
     """Charge the card (or start 3-D Secure, which the page completes with Stripe.js)."""
@@ -69,7 +69,7 @@ def confirm(pledge_id):
                    processing_url=url_for("payments.processing", pledge_id=pledge_id))
 
 
-@bp.get("/pledges/<int:pledge_id>/processing")
+@bp.get("/pledges/<id:pledge_id>/processing")
 @login_required
 def processing(pledge_id):
     return render_template("payments/processing.html", pledge=card_pledge_of(current_user, pledge_id))

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import MoneyField
+from app.forms import BoundedIntegerField, MoneyField
 from app.models import CURRENCIES
 
 
@@ -19,7 +19,7 @@ class MoneyPledgeForm(FlaskForm):
 
 
 class GoodsPledgeForm(FlaskForm):
-    quantity = IntegerField(_l("Quantity"), validators=[
+    quantity = BoundedIntegerField(_l("Quantity"), validators=[
         InputRequired(message=_l("Enter how many you give.")),
         NumberRange(min=1, message=_l("At least %(min)s."))])
     note = TextAreaField(_l("How and when you deliver"), validators=[

@@ -27,7 +27,7 @@ def _make_pledge(need, form):
                                 anonymous=form.anonymous.data)
 
 
-@bp.route("/needs/<int:need_id>", methods=["GET", "POST"])
+@bp.route("/needs/<id:need_id>", methods=["GET", "POST"])
 @login_required
 def new(need_id):
     need = service.get_public_need(need_id)
@@ -58,7 +58,7 @@ def mine():
     return render_template("pledges/mine.html", pledges=service.pledges_of(current_user))
 
 
-@bp.post("/<int:pledge_id>/withdraw")
+@bp.post("/<id:pledge_id>/withdraw")
 @login_required
 def withdraw(pledge_id):
     service.withdraw_pledge(current_user, service.get_pledge(pledge_id))
@@ -66,7 +66,7 @@ def withdraw(pledge_id):
     return redirect(url_for("pledges.mine"))
 
 
-@bp.get("/<int:pledge_id>/receipt")
+@bp.get("/<id:pledge_id>/receipt")
 @login_required
 def receipt(pledge_id):
     return render_template("pledges/receipt.html", pledge=service.receipt(current_user, pledge_id))
@@ -78,7 +78,7 @@ def _render_incoming(project, status=200, **bound):
                            pending=service.pending_for_project(current_user, project), **forms), status
 
 
-@bp.get("/projects/<int:project_id>")
+@bp.get("/projects/<id:project_id>")
 @login_required
 def incoming(project_id):
     project = visible_project(current_user, project_id)
@@ -98,28 +98,28 @@ def _decide(pledge_id, form, decide, message):
     return redirect(url_for("pledges.incoming", project_id=pledge.project_id))
 
 
-@bp.post("/<int:pledge_id>/confirm")
+@bp.post("/<id:pledge_id>/confirm")
 @login_required
 def confirm(pledge_id):
     return _decide(pledge_id, ConfirmForm(), lambda p, f: service.confirm_pledge(
         current_user, p, reference=f.reference.data), _("Confirmed: it now counts on the project page."))
 
 
-@bp.post("/<int:pledge_id>/reject")
+@bp.post("/<id:pledge_id>/reject")
 @login_required
 def reject(pledge_id):
     return _decide(pledge_id, RejectForm(), lambda p, f: service.reject_pledge(
         current_user, p, reason=f.reason.data), _("The pledge has been rejected."))
 
 
-@bp.post("/<int:pledge_id>/accept")
+@bp.post("/<id:pledge_id>/accept")
 @login_required
 def accept(pledge_id):
     return _decide(pledge_id, ConfirmForm(), lambda p, f: service.accept_offer(current_user, p),
                    _("Accepted: the place is theirs."))
 
 
-@bp.post("/<int:pledge_id>/decline")
+@bp.post("/<id:pledge_id>/decline")
 @login_required
 def decline(pledge_id):
     return _decide(pledge_id, RejectForm(), lambda p, f: service.decline_offer(
@@ -141,7 +141,7 @@ def statement():
     return render_template("pledges/statement.html", statement=service.member_statement(current_user, _year()))
 
 
-@bp.get("/lsgs/<int:lsg_id>/statement")
+@bp.get("/lsgs/<id:lsg_id>/statement")
 @login_required
 def lsg_statement(lsg_id):
     from app.services.memberships import get_lsg

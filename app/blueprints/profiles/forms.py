@@ -2,10 +2,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import MultiCheckboxField
 from app.models import COUNTRIES, LANGUAGES, OTHER_COUNTRY
 
 
@@ -30,11 +30,6 @@ def language_name(code):
 def _within(place, parent):
     """"At-Bashy District (Naryn Region)"; a city that is its own district is named once."""
     return place.name if place.name == parent.name else f"{place.name} ({parent.name})"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 VISIBILITY_CHOICES = [

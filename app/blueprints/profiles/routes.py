@@ -124,7 +124,7 @@ def add_availability():
         current_user, starts_on=f.starts_on.data, ends_on=f.ends_on.data), _("The dates have been added."))
 
 
-@bp.post("/me/availability/<int:window_id>/delete")
+@bp.post("/me/availability/<id:window_id>/delete")
 @login_required
 def remove_availability(window_id):
     service.remove_availability(current_user, window_id)
@@ -141,7 +141,7 @@ def add_skill():
         current_user, db.session.get(Skill, f.skill.data)), _("The skill has been added."))
 
 
-@bp.post("/me/skills/<int:held_id>/delete")
+@bp.post("/me/skills/<id:held_id>/delete")
 @login_required
 def remove_skill(held_id):
     service.remove_skill(current_user, held_id)
@@ -149,7 +149,7 @@ def remove_skill(held_id):
     return redirect(url_for("profiles.me"))
 
 
-@bp.post("/me/skills/<int:held_id>/credential")
+@bp.post("/me/skills/<id:held_id>/credential")
 @login_required
 def submit_credential(held_id):
     form = CredentialForm(prefix=_credential_prefix(held_id))
@@ -158,6 +158,6 @@ def submit_credential(held_id):
         _("Your document has been sent. A moderator will check it."))
 
 
-@bp.get("/<int:user_id>")
+@bp.get("/<id:user_id>")
 def detail(user_id):
     return render_template("profiles/detail.html", **service.profile_page(current_user, user_id))

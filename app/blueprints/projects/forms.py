@@ -5,17 +5,15 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    FloatField,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import MoneyField
+from app.forms import BoundedIntegerField, FiniteFloatField, MoneyField
 from app.models import CURRENCIES
 
 REQUIRED = DataRequired(message=_l("This field is required."))
@@ -41,8 +39,8 @@ class ProjectForm(FlaskForm):
     budget = MoneyField(_l("Total budget"), validators=[InputRequired(message=_l("Enter the total budget."))])
     starts_on = DateField(_l("Planned start"), validators=[Optional()])
     ends_on = DateField(_l("Planned end"), validators=[Optional()])
-    lat = FloatField(_l("Map point: latitude (optional)"), validators=[Optional()])
-    lon = FloatField(_l("Map point: longitude (optional)"), validators=[Optional()])
+    lat = FiniteFloatField(_l("Map point: latitude (optional)"), validators=[Optional()])
+    lon = FiniteFloatField(_l("Map point: longitude (optional)"), validators=[Optional()])
 
 
 class FundsNeedForm(FlaskForm):
@@ -54,7 +52,7 @@ class FundsNeedForm(FlaskForm):
 class SkillNeedForm(FlaskForm):
     skill = SelectField(_l("Skill"), coerce=int)
     title = StringField(_l("Title (optional)"), validators=[Optional(), at_most(200)])
-    slots = IntegerField(_l("Number of places"), validators=[
+    slots = BoundedIntegerField(_l("Number of places"), validators=[
         InputRequired(message=_l("Enter the number of places.")),
         NumberRange(min=1, max=500, message=_l("Between %(min)s and %(max)s."))])
     starts_on = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
@@ -66,7 +64,7 @@ class SkillNeedForm(FlaskForm):
 
 class InKindNeedForm(FlaskForm):
     item = StringField(_l("Item"), validators=[REQUIRED, at_most(200)])
-    quantity = IntegerField(_l("Quantity"), validators=[
+    quantity = BoundedIntegerField(_l("Quantity"), validators=[
         InputRequired(message=_l("Enter how many are needed.")),
         NumberRange(min=1, max=10**7, message=_l("Between %(min)s and %(max)s."))])
     unit = StringField(_l("Unit (pieces, bags, m³...)"), validators=[Optional(), at_most(40)])

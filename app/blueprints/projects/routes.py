@@ -18,6 +18,7 @@ from app.blueprints.projects.forms import (
 )
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import query_int
 from app.models import ProjectStatus, Sector, Skill
 from app.services import pledges
 from app.services import projects as service
@@ -43,11 +44,11 @@ def _project_fields(form):
 
 @bp.get("/")
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     return render_template("projects/index.html", projects=service.published_projects(page=page))
 
 
-@bp.get("/<int:project_id>")
+@bp.get("/<id:project_id>")
 def detail(project_id):
     project = service.visible_project(current_user, project_id)
     # Officials and moderators see the working copy; everyone else the approved version.
@@ -98,7 +99,7 @@ def _editable(project_id):
     return project
 
 
-@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(project_id):
     project = _editable(project_id)
@@ -146,7 +147,7 @@ def render_manage(project, status=200, **bound):
     ), status
 
 
-@bp.get("/<int:project_id>/manage")
+@bp.get("/<id:project_id>/manage")
 @login_required
 def manage(project_id):
     return render_manage(_editable(project_id))
@@ -165,7 +166,7 @@ def _edit_action(project, form_name, form, action, success_message):
     return redirect(url_for("projects.manage", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/needs/funds")
+@bp.post("/<id:project_id>/needs/funds")
 @login_required
 def add_funds_need(project_id):
     project = _editable(project_id)
@@ -175,7 +176,7 @@ def add_funds_need(project_id):
         currency=f.currency.data), _("The need has been added."))
 
 
-@bp.post("/<int:project_id>/needs/skill")
+@bp.post("/<id:project_id>/needs/skill")
 @login_required
 def add_skill_need(project_id):
     project = _editable(project_id)
@@ -188,7 +189,7 @@ def add_skill_need(project_id):
         _("The need has been added."))
 
 
-@bp.post("/<int:project_id>/needs/in-kind")
+@bp.post("/<id:project_id>/needs/in-kind")
 @login_required
 def add_inkind_need(project_id):
     project = _editable(project_id)
@@ -198,7 +199,7 @@ def add_inkind_need(project_id):
         unit=f.unit.data), _("The need has been added."))
 
 
-@bp.post("/<int:project_id>/shares")
+@bp.post("/<id:project_id>/shares")
 @login_required
 def add_share(project_id):
     project = _editable(project_id)
@@ -209,7 +210,7 @@ def add_share(project_id):
         _("The share has been added."))
 
 
-@bp.post("/<int:project_id>/milestones")
+@bp.post("/<id:project_id>/milestones")
 @login_required
 def add_milestone(project_id):
     project = _editable(project_id)
@@ -219,7 +220,7 @@ def add_milestone(project_id):
         _("The milestone has been added."))
 
 
-@bp.post("/<int:project_id>/photos")
+@bp.post("/<id:project_id>/photos")
 @login_required
 def add_photo(project_id):
     project = _editable(project_id)
@@ -236,7 +237,7 @@ REMOVERS = {
 }
 
 
-@bp.post("/<int:project_id>/<any(needs, shares, milestones, photos):collection>/<int:item_id>/delete")
+@bp.post("/<id:project_id>/<any(needs, shares, milestones, photos):collection>/<id:item_id>/delete")
 @login_required
 def remove_item(project_id, collection, item_id):
     project = _editable(project_id)
@@ -245,7 +246,7 @@ def remove_item(project_id, collection, item_id):
     return redirect(url_for("projects.manage", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/needs/<int:need_id>/close")
+@bp.post("/<id:project_id>/needs/<id:need_id>/close")
 @login_required
 def close_need(project_id, need_id):
     project = _editable(project_id)
@@ -253,7 +254,7 @@ def close_need(project_id, need_id):
         current_user, project, need_id, reason=f.reason.data), _("The need is closed; it takes no new pledges."))
 
 
-@bp.post("/<int:project_id>/photos/<int:photo_id>/cover")
+@bp.post("/<id:project_id>/photos/<id:photo_id>/cover")
 @login_required
 def set_cover(project_id, photo_id):
     project = _editable(project_id)
@@ -262,7 +263,7 @@ def set_cover(project_id, photo_id):
     return redirect(url_for("projects.manage", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/submit")
+@bp.post("/<id:project_id>/submit")
 @login_required
 def submit(project_id):
     project = _editable(project_id)
@@ -275,7 +276,7 @@ def submit(project_id):
     return redirect(url_for("projects.manage", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/overfunding")
+@bp.post("/<id:project_id>/overfunding")
 @login_required
 def overfunding(project_id):
     project = _editable(project_id)
@@ -286,7 +287,7 @@ def overfunding(project_id):
     return redirect(url_for("projects.manage", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/start")
+@bp.post("/<id:project_id>/start")
 @login_required
 def start(project_id):
     project = _editable(project_id)
@@ -295,7 +296,7 @@ def start(project_id):
     return redirect(url_for("projects.detail", project_id=project.id))
 
 
-@bp.post("/<int:project_id>/cancel")
+@bp.post("/<id:project_id>/cancel")
 @login_required
 def cancel(project_id):
     project = _editable(project_id)
@@ -311,7 +312,7 @@ def _milestone_choices(project):
     return [(0, "—")] + [(m.id, m.title) for m in project.milestones]
 
 
-@bp.route("/<int:project_id>/updates/new", methods=["GET", "POST"])
+@bp.route("/<id:project_id>/updates/new", methods=["GET", "POST"])
 @login_required
 def new_update(project_id):
     project = _editable(project_id)

@@ -1,13 +1,12 @@
-import csv
-import io
-
-from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.blueprints import redirect_next
 from app.blueprints.public import bp
+from app.csv_export import csv_response
 from app.extensions import db
+from app.forms import query_int
 from app.services import projects as projects_service
 from app.services.accounts import set_language
 
@@ -57,7 +56,7 @@ def _decision_record(event, project):
 
 @bp.get("/decisions")
 def decisions():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=query_int)
     pagination, decisions = projects_service.public_decisions(page=page)
     return render_template("public/decisions.html", pagination=pagination, decisions=decisions,
                            public_title=public_title)
@@ -70,10 +69,6 @@ def decisions_json():
 
 @bp.get("/decisions.csv")
 def decisions_csv():
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["date", "decision", "project_id", "project_title", "lsg", "reason", "url"])
-    writer.writeheader()
-    for event, project in projects_service.all_public_decisions():
-        writer.writerow(_decision_record(event, project))
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=birge-decisions.csv"})
+    rows = (_decision_record(event, project) for event, project in projects_service.all_public_decisions())
+    return csv_response(rows, ["date", "decision", "project_id", "project_title", "lsg", "reason", "url"],
+                        "birge-decisions.csv")

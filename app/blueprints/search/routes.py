@@ -80,7 +80,7 @@ def saved():
                            queries={s.id: service.saved_query(s) for s in searches})
 
 
-@bp.post("/saved/<int:saved_id>/delete")
+@bp.post("/saved/<id:saved_id>/delete")
 @login_required
 def delete_saved(saved_id):
     service.delete_saved_search(current_user, saved_id)
@@ -110,7 +110,7 @@ def for_you():
     return render_template("search/for_you.html", results=results, unavailable=False)
 
 
-@bp.get("/needs/<int:need_id>/volunteers")
+@bp.get("/needs/<id:need_id>/volunteers")
 @login_required
 def volunteers(need_id):
     need = service.skill_need(need_id)
