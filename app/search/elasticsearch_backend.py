@@ -13,6 +13,7 @@ from elastic_transport import ConnectionTimeout, TransportError, Urllib3HttpNode
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from app.extensions import db
+from app.outbox import enqueue
 from app.search import matching
 from app.search.backend import ReindexRunning, SearchBackend, SearchUnavailable
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
@@ -183,8 +184,6 @@ class ElasticsearchBackend(SearchBackend):
     # ------------------------------------------------------------ writes
 
     def sync(self, projects=(), profiles=()):
-        from app.services.outbox import enqueue
-
         for project_id in projects:
             enqueue("sync", "project", project_id)
         for profile_id in profiles:

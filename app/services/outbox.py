@@ -10,14 +10,11 @@ from datetime import timedelta
 from app.extensions import db
 from app.models import OutboxJob
 from app.models._common import utcnow
+from app.outbox import enqueue  # noqa: F401  (moved; kept importable from here)
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300
 REINDEX_WAIT = timedelta(seconds=2)
-
-
-def enqueue(kind, entity, entity_id):
-    db.session.add(OutboxJob(kind=kind, entity=entity, entity_id=entity_id))
 
 
 def backoff(attempts):

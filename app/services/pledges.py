@@ -29,6 +29,19 @@ from app.models import (
 )
 from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
+from app.ledger import (  # noqa: F401  (money facts, re-exported for callers of this service)
+    ACCEPTING_STATUSES,
+    accepts_pledges,
+    confirmed_diaspora_money,
+    confirmed_totals,
+    convert,
+    ledger_totals,
+    rate_of,
+    rates,
+    remaining,
+    takes_pledges,
+    targets_met,
+)
 from app.services.audit import record_event
 from app.services.projects import move_project
 
@@ -46,15 +59,9 @@ ALLOWED_TRANSITIONS = {
     P.WITHDRAWN: set(),
 }
 OFFLINE_METHODS = (PledgeMethod.BANK_TRANSFER, PledgeMethod.MOBILE_WALLET, PledgeMethod.CASH)
-# A funded project takes no more money, but still people and goods.
-ACCEPTING_STATUSES = (ProjectStatus.PUBLISHED, ProjectStatus.FUNDED, ProjectStatus.IN_PROGRESS)
 
 
 # ---------------------------------------------------------------- exchange rates
-
-
-def rates():
-    return {r.currency: r for r in db.session.scalars(db.select(ExchangeRate))}
 
 
 def set_rate(admin, currency, som_per_unit):
@@ -65,7 +72,7 @@ def set_rate(admin, currency, som_per_unit):
     if som_per_unit is None or not Decimal("0.000001") <= som_per_unit <= Decimal(1_000_000):
         raise InvalidInput(_("Enter how many som one unit is worth, e.g. 87.45."), field="rate")
     micro = int((som_per_unit * RATE_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    rate = _rate(currency) or ExchangeRate(currency=currency)
+    rate = rate_of(currency) or ExchangeRate(currency=currency)
     previous = rate.som_per_unit_micro
     rate.som_per_unit_micro, rate.updated_by_id = micro, admin.id
     db.session.add(rate)
@@ -74,86 +81,7 @@ def set_rate(admin, currency, som_per_unit):
     return rate
 
 
-def _rate(currency):
-    return db.session.scalar(db.select(ExchangeRate).filter_by(currency=currency))
-
-
-def _som_per_unit_micro(currency):
-    if currency == "KGS":
-        return RATE_SCALE
-    rate = _rate(currency)
-    if rate is None:
-        raise InvalidInput(_("There is no exchange rate for %(currency)s yet; choose another currency.",
-                             currency=currency), field="currency")
-    return rate.som_per_unit_micro
-
-
-def convert(amount, from_currency, to_currency):
-    """(converted amount in minor units, rate used × 10⁶): exact integer arithmetic, rounded half up."""
-    source, target = _som_per_unit_micro(from_currency), _som_per_unit_micro(to_currency)
-    converted = (Decimal(amount) * source / target).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    rate_micro = (Decimal(source) * RATE_SCALE / target).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return int(converted), int(rate_micro)
-
-
-# ---------------------------------------------------------------- progress
-
-
-def confirmed_totals(need_ids):
-    """{need_id: what counts so far}: money in the need's currency, goods, or places taken."""
-    if not need_ids:
-        return {}
-    rows = db.session.execute(
-        db.select(Pledge.need_id, db.func.sum(Pledge.converted_amount), db.func.sum(Pledge.quantity),
-                  db.func.count(Pledge.starts_on))
-        .where(Pledge.need_id.in_(need_ids), Pledge.status.in_(COUNTED_STATUSES))
-        .group_by(Pledge.need_id)
-    ).all()
-    # Money in minor units, goods as a quantity, skills as the number of places taken.
-    return {need_id: int(money or goods or places or 0) for need_id, money, goods, places in rows}
-
-
-def confirmed_diaspora_money(project):
-    """Confirmed money pledged on the project's funds needs in its currency (the diaspora's share)."""
-    total = 0
-    for pledge in db.session.scalars(
-        db.select(Pledge).where(Pledge.project_id == project.id, Pledge.status.in_(COUNTED_STATUSES),
-                                Pledge.kind == PledgeKind.FUNDS)
-    ):
-        # converted_amount is in the need's currency; a need may ask for dollars in a som project.
-        if pledge.need.currency == project.currency:
-            total += pledge.converted_amount
-        else:
-            total += convert(pledge.converted_amount, pledge.need.currency, project.currency)[0]
-    return total
-
-
-def remaining(need):
-    """How much money a need still takes; without limit once its officials accept overfunding."""
-    if need.project.accepts_overfunding:
-        return MAX_AMOUNT
-    return max(0, need.target_amount - confirmed_totals([need.id]).get(need.id, 0))
-
-
-def ledger_totals(project):
-    """{currency: counted money} — per currency, the sum of the progress bars of its needs."""
-    totals = {}
-    for pledge in db.session.scalars(
-        db.select(Pledge).where(Pledge.project_id == project.id, Pledge.kind == PledgeKind.FUNDS,
-                                Pledge.status.in_(COUNTED_STATUSES))
-    ):
-        totals[pledge.need.currency] = totals.get(pledge.need.currency, 0) + pledge.converted_amount
-    return totals
-
-
 # ---------------------------------------------------------------- making a pledge
-
-
-def accepts_pledges(need):
-    status = need.project.status
-    if need.kind == NeedKind.FUNDS and status == ProjectStatus.FUNDED:
-        return need.project.accepts_overfunding
-    return status in ACCEPTING_STATUSES
 
 
 def _accepting(need):
@@ -371,15 +299,9 @@ def expire_pending(older_than_days):
     return expired
 
 
-def _targets_met(project):
-    money_needs = [n for n in project.needs if n.kind == NeedKind.FUNDS]
-    totals = confirmed_totals([n.id for n in money_needs])
-    return bool(money_needs) and all(totals.get(n.id, 0) >= n.target_amount for n in money_needs)
-
-
 def _mark_funded_when_complete(actor, project):
     """When every money need has its target confirmed, the project is funded."""
-    if project.status == ProjectStatus.PUBLISHED and _targets_met(project):
+    if project.status == ProjectStatus.PUBLISHED and targets_met(project):
         move_project(project, ProjectStatus.FUNDED)
         db.session.flush()
         record_event(actor, "project.funded", project)
@@ -387,7 +309,7 @@ def _mark_funded_when_complete(actor, project):
 
 def _reopen_when_short(project):
     """A refund that takes a funded project below its targets opens it to money again."""
-    if project.status == ProjectStatus.FUNDED and not _targets_met(project):
+    if project.status == ProjectStatus.FUNDED and not targets_met(project):
         move_project(project, ProjectStatus.PUBLISHED)
         db.session.flush()
         record_event(None, "project.reopened", project, reason="a refund took it below its targets")
