@@ -6,7 +6,7 @@ said it was paid), converted into the need's currency at the admins' rate of tha
 rate is stored with the pledge). A pledge's status only moves forward, and every move is audited.
 
 The service is split by concern: making (making.py), deciding (deciding.py), the admins' rates
-(rates.py), lists, receipts and statements (statements.py). The money facts they rest on (rates,
+(exchange.py), lists, receipts and statements (statements.py). The money facts they rest on (rates,
 conversion, what counts, who takes pledges) are in app/ledger.py; the names callers use are
 re-exported here, so ``from app.services import pledges`` reads as one service.
 """
@@ -41,7 +41,7 @@ from app.services.pledges.making import (
     pledge_goods,
     pledge_money,
 )
-from app.services.pledges.rates import set_rate
+from app.services.pledges.exchange import set_rate
 from app.services.pledges.statements import (
     HOURS_PER_DAY,
     lsg_statement,
