@@ -36,7 +36,7 @@ def register_extensions(app):
 
     from app.extensions import babel, csrf, db, enforce_foreign_keys, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
-    from app.search.sqlite_backend import not_an_index_table
+    from app.search.sqlite_tables import not_an_index_table
     from app.security import load_user
 
     db.init_app(app)

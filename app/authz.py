@@ -93,6 +93,18 @@ def _may_confirm_pledge(user, pledge):
 can_confirm_pledge = Permission(_may_confirm_pledge, "can_confirm_pledge")
 
 
+# Pledges, statements and saved searches (the target named on each line).
+is_pledge_owner = Permission(lambda u, pledge: pledge is not None and pledge.member_id == u.id, "is_pledge_owner")
+is_official_of_pledge_project = Permission(
+    lambda u, pledge: pledge is not None and _is_official_of_project_lsg(u, pledge.project),
+    "is_official_of_pledge_project")
+can_withdraw_pledge = is_pledge_owner  # target: a pledge
+can_see_receipt = is_pledge_owner | is_official_of_pledge_project  # target: a pledge
+can_see_lsg_statement = is_official_of | can_moderate  # target: an LSG
+can_see_saved_search = Permission(lambda u, saved: saved is not None and saved.user_id == u.id,
+                                  "can_see_saved_search")  # target: a saved search
+
+
 def require(permission, user, target=None, *, message=None):
     """Raise PermissionDenied (with ``message``, when the user needs to know why) unless allowed."""
     if not permission(user, target):

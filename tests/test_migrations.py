@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
-from app.search.sqlite_backend import not_an_index_table
+from app.search.sqlite_tables import not_an_index_table
 from tests.conftest import make_app
 
 

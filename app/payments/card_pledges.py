@@ -32,10 +32,10 @@ from app.mail import absolute_url, send_mail, stable_message_id
 from app.models import Pledge, PledgeKind, PledgeMethod, PledgeStatus, StripeEvent
 from app.payments import stripe_gateway as gateway
 from app.payments.stripe_gateway import CardDeclined, CardPaymentUnavailable
-from app.services.audit import record_event
 from app.models._common import lock_for_update
 from app.money import format_money
 from app.outbox import enqueue
+from app.services.audit import record_event
 from app.services.pledges import (
     check_money_pledge,
     hold_money,

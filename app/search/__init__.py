@@ -5,15 +5,22 @@ profiles it touched (a pledge touches its project's funding and its member's pro
 the transaction commits, the backend brings the index up to date from what the transaction wrote
 (the embedded engine in its own tables, Elasticsearch through outbox rows the worker sends on), so
 a rollback leaves the index untouched and no service can forget to tell search.
+
+The listeners are on the session factory of ``app.extensions.db`` (not on Flask-SQLAlchemy's
+Session class, which every SQLAlchemy extension in the process shares), and they act only for an
+app that called ``init_app`` here: its sessions sync its own backend.
 """
 from itertools import chain
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event, select
 
+from app.extensions import db
+from app.models import AvailabilityWindow, MemberProfile, Pledge, ProfileSkill, Project, User
 from app.search.backend import SearchBackend, SearchUnavailable
+from app.search.sqlite_backend import SqliteBackend
 
-__all__ = ["SearchBackend", "SearchUnavailable", "backend", "init_app", "project_changed", "profile_changed"]
+__all__ = ["SearchBackend", "SearchUnavailable", "backend", "init_app"]
 
 PENDING = "search_pending"
 
@@ -23,8 +30,6 @@ class SearchConfigError(RuntimeError):
 
 
 def init_app(app):
-    from flask_sqlalchemy.session import Session
-
     name = app.config["SEARCH_BACKEND"]
     is_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     if name == "sqlite":
@@ -33,12 +38,11 @@ def init_app(app):
                 "The embedded search engine (SEARCH_BACKEND=sqlite) works only on SQLite. With "
                 "PostgreSQL, set SEARCH_BACKEND=elasticsearch and ELASTICSEARCH_URL."
             )
-        from app.search.sqlite_backend import SqliteBackend
-
-        app.extensions["search"] = SqliteBackend(app)
+        app.extensions["search"] = SqliteBackend()
     elif name == "elasticsearch":
         if not app.config.get("ELASTICSEARCH_URL"):
             raise SearchConfigError("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL (e.g. http://127.0.0.1:9200).")
+        # Imported here: the Elasticsearch client is loaded only by deployments that use it.
         from app.search.elasticsearch_backend import ElasticsearchBackend
 
         app.extensions["search"] = ElasticsearchBackend(app)
@@ -54,14 +58,20 @@ def init_app(app):
                     "and index changes wait in the outbox until it answers.", app.config["ELASTICSEARCH_URL"], error)
     else:
         raise SearchConfigError(f"Unknown SEARCH_BACKEND {name!r}: use 'sqlite' or 'elasticsearch'.")
-    if not event.contains(Session, "before_commit", _apply_pending):
-        event.listen(Session, "after_flush", _note_changes)
-        event.listen(Session, "before_commit", _apply_pending)
-        event.listen(Session, "after_soft_rollback", _forget_pending)
+    sessions = db.session.session_factory
+    if not event.contains(sessions, "before_commit", _apply_pending):
+        event.listen(sessions, "after_flush", _note_changes)
+        event.listen(sessions, "before_commit", _apply_pending)
+        event.listen(sessions, "after_soft_rollback", _forget_pending)
 
 
 def backend() -> SearchBackend:
     return current_app.extensions["search"]
+
+
+def _syncing():
+    """Whether this session belongs to an app whose search is set up here."""
+    return has_app_context() and "search" in current_app.extensions
 
 
 def _pending(session):
@@ -69,8 +79,8 @@ def _pending(session):
 
 
 def _note_changes(session, flush_context):
-    from app.models import AvailabilityWindow, MemberProfile, Pledge, ProfileSkill, Project, User
-
+    if not _syncing():
+        return
     pending = _pending(session)
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Project):
@@ -87,8 +97,8 @@ def _note_changes(session, flush_context):
 
 
 def _apply_pending(session):
-    from app.models import MemberProfile
-
+    if not _syncing():
+        return
     session.flush()
     pending = session.info.pop(PENDING, None)
     if not pending or not any(pending.values()):

@@ -1,13 +1,24 @@
-"""The interface every search backend implements."""
+"""The interface every search backend implements, and the errors generic code handles.
+
+Two kinds of write: ``sync`` runs inside the transaction that changed the data (just before it
+commits) and either writes the index there (the embedded engine) or leaves outbox rows for the
+worker (Elasticsearch); ``push`` writes the current state of some ids to the index now — it is
+what the worker calls for those outbox rows, on whichever backend it has.
+"""
 from abc import ABC, abstractmethod
+
+from app.search.documents import searchable_profile_ids, searchable_project_ids
+from app.search.query import Drift
 
 
 class SearchUnavailable(Exception):
-    """The search engine cannot answer now (down, unreachable, or its index is missing)."""
+    """The search engine cannot answer now (down, unreachable, or its index is missing).
+    A caller that writes (the worker) retries later with backoff."""
 
 
 class ReindexRunning(SearchUnavailable):
-    """The index is being rebuilt: changes wait until the new index takes over."""
+    """Not a failure: the engine asks writers to try again soon, without backoff (for instance
+    while a new index is filled, after which the changes go to it). Readers are not affected."""
 
 
 class SearchBackend(ABC):
@@ -18,20 +29,13 @@ class SearchBackend(ABC):
     @abstractmethod
     def sync(self, projects=(), profiles=()):
         """Bring the index up to date with these project and profile ids, inside the caller's
-        transaction: index what is searchable now, remove what is not. The embedded engine
-        writes its tables; Elasticsearch's writes go to the outbox for the worker."""
+        transaction: index what is searchable now, remove what is not."""
 
     @abstractmethod
-    def index_project(self, document): ...
-
-    @abstractmethod
-    def delete_project(self, project_id): ...
-
-    @abstractmethod
-    def index_profile(self, document): ...
-
-    @abstractmethod
-    def delete_profile(self, profile_id): ...
+    def push(self, projects=(), profiles=()):
+        """Write the current state of these projects and profiles to the index now: documents of
+        the searchable ones, deletions of the rest. Raises SearchUnavailable (retry later) or
+        ReindexRunning (retry soon)."""
 
     # ------------------------------------------------------------ reads
 
@@ -56,6 +60,11 @@ class SearchBackend(ABC):
     def suggest(self, prefix, *, limit=8):
         """Titles of searchable projects with a word starting with prefix."""
 
+    @abstractmethod
+    def generation(self):
+        """A number that changes whenever the index does (every write, every reindex). Results
+        cached under it (app/search/cache.py) can never outlive the data they came from."""
+
     # ------------------------------------------------------------ maintenance
 
     @abstractmethod
@@ -68,20 +77,12 @@ class SearchBackend(ABC):
 
     def check(self):
         """[Drift] per entity: the database against the index, by count and ids."""
-        from app.search.documents import searchable_profile_ids, searchable_project_ids
-        from app.search.query import Drift
-
         report = []
         for entity, expected in (("project", searchable_project_ids()), ("profile", searchable_profile_ids())):
             found = self.indexed_ids(entity)
             report.append(Drift(entity, len(expected), len(found), sorted(expected - found),
                                 sorted(found - expected)))
         return report
-
-    def generation(self):
-        """A number that changes whenever the index does, or None when the engine cannot say
-        cheaply (then nothing derived from results is cached)."""
-        return None
 
     def ping(self):
         """Raise SearchUnavailable when the engine cannot be reached."""

@@ -1,9 +1,10 @@
 """Small per-process caches of what the index answered, keyed by the index's generation.
 
-Every write to the embedded index moves its generation on (see SqliteBackend.generation), so an
-entry can never outlive the data it came from; engines that cannot tell their generation cheaply
-(Elasticsearch) are not cached. Each process keeps its own entries, the least recently used go
-first.
+Every write to the index moves its generation on (SearchBackend.generation: a counter beside the
+embedded tables, a state document on Elasticsearch), so an entry can never outlive the data it came
+from. This is the one cache of search: the search service keeps the engine's answers here (one per
+search, shared by visitors and members; pages are rendered per request). Each process keeps its
+own entries, the least recently used go first.
 """
 from collections import OrderedDict
 from threading import Lock
@@ -40,9 +41,7 @@ def named_cache(name):
 
 
 def cached(name, key, compute):
-    """compute() under key in the named cache, or computed anew when key is None."""
-    if key is None:
-        return compute()
+    """compute() under key in the named cache."""
     cache = named_cache(name)
     value = cache.get(key)
     if value is None:

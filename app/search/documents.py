@@ -4,7 +4,10 @@ Both backends index the same documents, so they answer from the same facts. A pr
 comes from its *published* version, never from edits waiting for review; only public projects have
 one. A profile has a document only when its owner lets someone see it.
 """
+from types import SimpleNamespace
+
 from app.extensions import db
+from app.ledger import confirmed_totals, funding_progress, lsgs_pledged_to_by
 from app.markdown import plain_text
 from app.models import (
     PUBLIC_STATUSES,
@@ -13,7 +16,6 @@ from app.models import (
     MemberProfile,
     Municipality,
     ProfileSkill,
-    NeedKind,
     ProfileVisibility,
     Project,
     ProjectStatus,
@@ -56,33 +58,8 @@ def is_searchable(project):
     return project.status in PUBLIC_STATUSES
 
 
-def _funding_progress(project, needs, totals):
-    """Confirmed share of the money asked for, 0..1, while the project takes money; else None,
-    and None too while a need's currency has no exchange rate (the share is not known then)."""
-    from app.services.pledges import convert, currencies_without_rate
-
-    if project.status != ProjectStatus.PUBLISHED:
-        return None
-    if currencies_without_rate({n["currency"] for n in needs if n.get("currency")} | {project.currency}):
-        return None
-    asked = got = 0
-    for need in needs:
-        if need["kind"] != NeedKind.FUNDS.value or not need.get("target_amount"):
-            continue
-        target = need["target_amount"]
-        done = min(totals.get(need["id"], 0), target)
-        if need.get("currency") and need["currency"] != project.currency:
-            target = convert(target, need["currency"], project.currency)[0]
-            done = convert(done, need["currency"], project.currency)[0]
-        asked += target
-        got += done
-    return round(got / asked, 6) if asked else None
-
-
 def project_documents(projects, vocabulary=None):
     """{project id: document} for the searchable ones among projects."""
-    from app.services.pledges import confirmed_totals
-
     vocabulary = vocabulary or Vocabulary()
     projects = [p for p in projects if is_searchable(p)]
     need_ids = [n["id"] for p in projects for n in p.published_snapshot.get("needs", [])]
@@ -117,7 +94,7 @@ def project_documents(projects, vocabulary=None):
             "published_at": project.published_at.isoformat(timespec="seconds"),
             "lat": lat,
             "lon": lon,
-            "funding_progress": _funding_progress(project, needs, totals),
+            "funding_progress": funding_progress(project, needs, totals),
             "need_kinds": sorted({n["kind"] for n in needs}),
             "skill_ids": sorted({s.id for s in skills if s}),
             "skill_windows": [
@@ -128,10 +105,6 @@ def project_documents(projects, vocabulary=None):
             "languages": sorted(languages_of(" ".join((data["title"], data.get("summary") or "")))),
         }
     return documents
-
-
-def project_document(project):
-    return project_documents([project]).get(project.id)
 
 
 PROJECT_INDEX_COLUMNS = (Project.id, Project.status, Project.lsg_id, Project.published_at, Project.currency,
@@ -148,8 +121,6 @@ def project_rows(first_id, last_id):
 def profile_rows(first_id, last_id):
     """The profiles with ids in [first_id, last_id] as plain objects with the attributes
     profile_documents reads, in five queries however many they are (reindexing)."""
-    from types import SimpleNamespace
-
     ids = (first_id, last_id)
     profiles = {
         row.id: SimpleNamespace(**row._asdict(), skills=[], sectors=[], windows=[], user=None)
@@ -182,8 +153,6 @@ def is_profile_searchable(profile):
 
 def profile_documents(profiles):
     """{profile id: document} for the profiles officials may be shown."""
-    from app.services.profiles import lsgs_pledged_to_by
-
     profiles = [p for p in profiles if is_profile_searchable(p)]
     pledged = lsgs_pledged_to_by([p.user_id for p in profiles])
     return {
@@ -207,10 +176,6 @@ def profile_documents(profiles):
     }
 
 
-def profile_document(profile):
-    return profile_documents([profile]).get(profile.id)
-
-
 def searchable_project_ids():
     return set(db.session.scalars(
         db.select(Project.id).where(Project.status.in_(PUBLIC_STATUSES))
@@ -218,8 +183,6 @@ def searchable_project_ids():
 
 
 def searchable_profile_ids():
-    from app.models import ProfileSkill, User
-
     return set(db.session.scalars(
         db.select(MemberProfile.id).join(User, User.id == MemberProfile.user_id)
         .where(MemberProfile.visibility != ProfileVisibility.PRIVATE, User.active.is_(True),

@@ -1,117 +1,27 @@
 """Elasticsearch: search for deployments that outgrow one machine (with PostgreSQL).
 
 Writes never go to Elasticsearch inside a request: ``sync`` adds outbox rows in the caller's
-transaction and the worker (``flask worker``) sends them on in bulk, retrying with backoff, so an
-outage delays search but loses nothing. Each kind of document lives in a versioned index behind
-an alias; ``reindex`` fills a new index and moves the alias in one atomic request.
+transaction and the worker (``flask worker``) sends them on in bulk with ``push``, retrying with
+backoff, so an outage delays search but loses nothing. Each kind of document lives in a versioned
+index behind an alias; ``reindex`` fills a new index and moves the alias in one atomic request.
+The mappings and the documents as sent are in app/search/elasticsearch_mappings.py.
 """
-import re
+import time
 from datetime import datetime, timezone
 
-from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout, TransportError, Urllib3HttpNode
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from app.extensions import db
+from app.models import PUBLIC_STATUSES, MemberProfile, Project
+from app.outbox import enqueue
 from app.search import matching
 from app.search.backend import ReindexRunning, SearchBackend, SearchUnavailable
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
+from app.search.elasticsearch_mappings import MAPPINGS, SOURCES, UNAVAILABLE, PlainJsonNode
 from app.search.query import Hit, SearchResults
-from app.search.text import index_text, query_stems, stem, words
+from app.search.text import query_stems, stem, words
 
-_COMPATIBLE = re.compile(r"application/vnd\.elasticsearch\+([a-z-]+);\s*compatible-with=\d+")
-UNAVAILABLE = (TransportConnectionError, ConnectionTimeout, TransportError, ApiError)
-TEXT_FIELDS = {"title": 10, "summary": 4, "body": 1, "places": 3, "skill_names": 5}
 BATCH = 500
-
-
-class PlainJsonNode(Urllib3HttpNode):
-    """Sends plain application/json instead of the client's versioned media types.
-
-    Elasticsearch accepts both; osmem-server (the in-memory server the tests use) answers the
-    versioned ones with 406."""
-
-    def perform_request(self, method, target, body=None, headers=None, **kwargs):
-        if headers:
-            headers = headers.copy()
-            for name in ("accept", "content-type"):
-                if headers.get(name):
-                    headers[name] = _COMPATIBLE.sub(r"application/\1", headers[name])
-        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
-
-
-def _text(analyzers=True):
-    field = {"type": "text"}
-    if analyzers:
-        field["fields"] = {"ru": {"type": "text", "analyzer": "russian"},
-                           "en": {"type": "text", "analyzer": "english"}}
-    return field
-
-
-PROJECT_MAPPING = {
-    "dynamic": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "lsg_id": {"type": "integer"},
-        **{name: _text() for name in TEXT_FIELDS},
-        # Snowball stems as the embedded engine stores them: prefix matches for Kyrgyz word forms.
-        "stems": {"type": "text", "analyzer": "whitespace"},
-        "title_stems": {"type": "text", "analyzer": "whitespace"},
-        "region_id": {"type": "integer"},
-        "district_id": {"type": "integer"},
-        "municipality_id": {"type": "integer"},
-        "sector_id": {"type": "integer"},
-        "status": {"type": "keyword"},
-        "published_at": {"type": "date"},
-        "location": {"type": "geo_point"},
-        "funding_progress": {"type": "float"},
-        "need_kinds": {"type": "keyword"},
-        "skill_ids": {"type": "integer"},
-        # Each skill need's dates with its skill: availability counts for the member's own skills.
-        "need_windows": {"type": "nested", "properties": {
-            "skill_id": {"type": "integer"},
-            "dates": {"type": "date_range", "format": "yyyy-MM-dd"},
-        }},
-        "languages": {"type": "keyword"},
-    },
-}
-PROFILE_MAPPING = {
-    "dynamic": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "user_id": {"type": "integer"},
-        "region_id": {"type": "integer"},
-        "district_id": {"type": "integer"},
-        "municipality_id": {"type": "integer"},
-        "visibility": {"type": "keyword"},
-        "languages": {"type": "keyword"},
-        "sector_ids": {"type": "integer"},
-        "skill_ids": {"type": "integer"},
-        "verified_skill_ids": {"type": "integer"},
-        "lsg_ids": {"type": "integer"},
-        "availability": {"type": "date_range", "format": "yyyy-MM-dd"},
-        "updated_at": {"type": "date"},
-    },
-}
-MAPPINGS = {"project": PROJECT_MAPPING, "profile": PROFILE_MAPPING}
-
-
-def project_source(document):
-    return {
-        **document,
-        "stems": index_text(*(document[name] for name in TEXT_FIELDS)),
-        "title_stems": index_text(document["title"]),
-        "location": {"lat": document["lat"], "lon": document["lon"]},
-        "need_windows": [{"skill_id": w["skill_id"], "dates": {"gte": w["starts_on"], "lte": w["ends_on"]}}
-                         for w in document["skill_windows"]],
-    }
-
-
-def profile_source(document):
-    return {**document, "availability": [{"gte": w["starts_on"], "lte": w["ends_on"]} for w in document["windows"]]}
-
-
-SOURCES = {"project": project_source, "profile": profile_source}
 
 
 def _constant(query, boost):
@@ -158,6 +68,30 @@ class ElasticsearchBackend(SearchBackend):
         except UNAVAILABLE as error:
             raise SearchUnavailable(str(error)) from error
 
+    # ------------------------------------------------------------ generation
+
+    @property
+    def state_index(self):
+        return f"{self.prefix}-state"
+
+    def generation(self):
+        """The value the last write left in the state index (one small document, read by id):
+        every push and every reindex writes a new one after its documents are visible."""
+        try:
+            return self.client.get(index=self.state_index, id="generation")["_source"]["value"]
+        except NotFoundError:
+            return 0
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def _bump(self):
+        # Nanoseconds since the epoch rather than read-and-add: workers writing at once each leave
+        # a value no reader has seen, with no lock, and it never goes back to an earlier one.
+        try:
+            self.client.index(index=self.state_index, id="generation", document={"value": time.time_ns()})
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+
     # ------------------------------------------------------------ indices
 
     def _create_index(self, entity, *, with_alias=False):
@@ -183,17 +117,14 @@ class ElasticsearchBackend(SearchBackend):
     # ------------------------------------------------------------ writes
 
     def sync(self, projects=(), profiles=()):
-        from app.services.outbox import enqueue
-
         for project_id in projects:
             enqueue("sync", "project", project_id)
         for profile_id in profiles:
             enqueue("sync", "profile", profile_id)
 
     def push(self, projects=(), profiles=()):
-        """Send the current state of these projects and profiles to the index (the worker's job)."""
-        from app.models import MemberProfile, Project
-
+        """Send the current state of these projects and profiles to the index (the worker's job),
+        then move the generation on."""
         try:
             if self.reindex_running():
                 raise ReindexRunning("the index is being rebuilt; changes wait for the swap")
@@ -213,6 +144,8 @@ class ElasticsearchBackend(SearchBackend):
                 else:
                     actions.append({"_op_type": "delete", "_index": self.alias(entity), "_id": str(entity_id)})
         self._bulk(actions, refresh=True)
+        if actions:
+            self._bump()
 
     def _bulk(self, actions, refresh=False):
         if not actions:
@@ -225,20 +158,6 @@ class ElasticsearchBackend(SearchBackend):
         failed = [e for e in errors if next(iter(e.values())).get("status") != 404]
         if failed:
             raise SearchUnavailable(f"{len(failed)} documents were refused: {failed[:3]}")
-
-    def index_project(self, document):
-        self._bulk([{"_op_type": "index", "_index": self.alias("project"), "_id": str(document["id"]),
-                     "_source": project_source(document)}], refresh=True)
-
-    def delete_project(self, project_id):
-        self._bulk([{"_op_type": "delete", "_index": self.alias("project"), "_id": str(project_id)}], refresh=True)
-
-    def index_profile(self, document):
-        self._bulk([{"_op_type": "index", "_index": self.alias("profile"), "_id": str(document["id"]),
-                     "_source": profile_source(document)}], refresh=True)
-
-    def delete_profile(self, profile_id):
-        self._bulk([{"_op_type": "delete", "_index": self.alias("profile"), "_id": str(profile_id)}], refresh=True)
 
     # ------------------------------------------------------------ search
 
@@ -254,7 +173,8 @@ class ElasticsearchBackend(SearchBackend):
     def _text_query(text):
         clauses = []
         for word in words(text)[:12]:
-            fields = [f"{name}.{lang}^{weight}" for name, weight in TEXT_FIELDS.items() for lang in ("ru", "en")]
+            fields = [f"{name}.{lang}^{weight}" for name, weight in matching.TEXT_WEIGHTS.items()
+                      for lang in ("ru", "en")]
             clauses.append({"bool": {"should": [
                 {"prefix": {"stems": stem(word)}},
                 {"multi_match": {"query": word, "fields": fields, "fuzziness": "AUTO"}},
@@ -407,7 +327,6 @@ class ElasticsearchBackend(SearchBackend):
         While the new indices fill, they carry a marker alias and the worker leaves index changes
         in the outbox (searches keep reading the old indices); after the swap it sends them to the
         new ones, so nothing that changed during the rebuild is lost."""
-        from app.models import PUBLIC_STATUSES, MemberProfile, Project
 
         counts, new = {}, {}
         vocabulary = Vocabulary()
@@ -442,6 +361,7 @@ class ElasticsearchBackend(SearchBackend):
             raise
         for previous in old:
             self.client.indices.delete(index=previous, ignore_unavailable=True)
+        self._bump()
         return counts
 
     def reindex_running(self):

@@ -1,4 +1,4 @@
-"""Matching members and projects, and why: the one place the weights live.
+"""Matching members and projects, and why: the one place the weights live (text fields' too).
 
 A match scores the same facts from both sides: skill fit (verified counts more), home ties (the
 same municipality counts more than the same district, which counts more than the same region),
@@ -10,7 +10,11 @@ page can say why, and tests can check that each engine added up what this module
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from app.models import SkillStatus
+
+# How much a word found in each text field of a project counts (title most): bm25 column weights
+# on the embedded engine, field boosts on Elasticsearch. Ordered as the engines store them.
+TEXT_WEIGHTS = {"title": 10, "summary": 4, "body": 1, "places": 3, "skill_names": 5}
 
 WEIGHTS = {
     "skill": 30,
@@ -39,7 +43,6 @@ def increments(levels):
 
 
 HOME_LEVELS = ("home_region", "home_district", "home_municipality")
-SKILL_LEVELS = ("skill", "skill_verified")
 
 
 @dataclass
@@ -86,8 +89,6 @@ class NeedSubject:
 
 
 def member_subject(profile, today=None):
-    from app.models import SkillStatus
-
     skills = [s for s in profile.skills if s.status != SkillStatus.REJECTED]
     today = today or date.today()
     return MemberSubject(
@@ -202,30 +203,3 @@ def explain_profile(subject, document):
 
 def total(reasons):
     return sum(r.weight for r in reasons)
-
-
-# What a member reads under a project, and an official under a member. Filled in by
-# app/services/search.describe() with names in the reader's language.
-REASON_LABELS = {
-    "skill": _l("needs your skill: %(skills)s"),
-    "skill_verified": _l("needs your verified skill: %(skills)s"),
-    "home_region": _l("in your home region, %(place)s"),
-    "home_district": _l("in your home district, %(place)s"),
-    "home_municipality": _l("in your home village, %(place)s"),
-    "sector": _l("%(sector)s: a sector you care about"),
-    "availability": _l("you are free on its dates, %(dates)s"),
-    "language": _l("written in a language you speak"),
-    "fresh": _l("published recently"),
-}
-
-VOLUNTEER_REASON_LABELS = {
-    "skill": _l("%(skills)s (not yet verified)"),
-    "skill_verified": _l("%(skills)s (verified)"),
-    "home_region": _l("from %(place)s"),
-    "home_district": _l("from %(place)s"),
-    "home_municipality": _l("from %(place)s"),
-    "sector": _l("cares about %(sector)s"),
-    "availability": _l("free %(dates)s"),
-    "language": _l("speaks the project's language"),
-    "fresh": _l("profile updated recently"),
-}

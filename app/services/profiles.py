@@ -33,6 +33,7 @@ from app.models import (
     Skill,
     SkillStatus,
 )
+from app.ledger import lsgs_pledged_to_by
 from app.models._common import lock_for_update, utcnow
 from app.services.audit import record_event
 from app.services.decisions import decide, required_reason
@@ -277,22 +278,6 @@ def reject_credential(moderator, profile_skill, *, reason):
 
 
 # ---------------------------------------------------------------- who sees what
-
-
-def lsgs_pledged_to_by(user_ids):
-    """{user id: ids of the LSGs whose projects they pledged to (any pledge not withdrawn)}."""
-    from app.models import Pledge, PledgeStatus, Project
-
-    pledged = {}
-    if not user_ids:
-        return pledged
-    rows = db.session.execute(
-        db.select(Pledge.member_id, Project.lsg_id).join(Project, Pledge.project_id == Project.id)
-        .where(Pledge.member_id.in_(user_ids), Pledge.status != PledgeStatus.WITHDRAWN).distinct()
-    )
-    for user_id, lsg_id in rows:
-        pledged.setdefault(user_id, set()).add(lsg_id)
-    return pledged
 
 
 def lsgs_pledged_to(user):

@@ -19,7 +19,7 @@ from app.blueprints.projects.forms import (
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import query_int
-from app.models import ProjectStatus, Sector, Skill
+from app.models import Sector, Skill
 from app.services import pledges
 from app.services import projects as service
 from app.services.project_pages import project_page, readable_changes
@@ -56,8 +56,7 @@ def detail(project_id):
     return render_template("projects/detail.html", page=project_page(project, working_copy=working),
                            project=project, ledger=pledges.public_ledger(project),
                            ledger_totals=pledges.ledger_totals(project),
-                           accepting=project.status in pledges.ACCEPTING_STATUSES,
-                           money_accepted=project.status != ProjectStatus.FUNDED or project.accepts_overfunding)
+                           takes_pledges=lambda kind: pledges.takes_pledges(project, kind))
 
 
 # ---------------------------------------------------------------- the officials' editor

@@ -3,18 +3,15 @@ from urllib.parse import parse_qs, urlencode
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.blueprints.search import bp
 from app.blueprints.search.forms import SaveSearchForm
-from app.blueprints.search.page_cache import cache_key
 from app.errors import DomainError
 from app.search import SearchUnavailable
-from app.search.cache import named_cache
 from app.search.query import SORTS, SearchQuery
+from app.pages.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
 from app.services import search as service
-from app.services.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
 
 
 def search_url(query, **changes):
@@ -34,18 +31,11 @@ def helpers():
 @bp.get("/")
 def index():
     query = SearchQuery.from_args(request.args)
-    key = cache_key(query)
-    rendered = named_cache("pages").get(key) if key else None
-    if rendered is None:
-        page = service.run_search(current_user, query)
-        form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
-        html = render_template("search/_page.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
-                               status_labels=STATUS_LABELS, save_form=form, **page)
-        rendered = (html, 503 if page["unavailable"] else 200)
-        if key and rendered[1] == 200:
-            named_cache("pages").put(key, rendered)
-    html, status = rendered
-    return render_template("search/index.html", page_html=Markup(html)), status
+    page = service.run_search(current_user, query)  # the engine's answers are cached there, once
+    form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
+    html = render_template("search/index.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
+                           status_labels=STATUS_LABELS, save_form=form, **page)
+    return html, 503 if page["unavailable"] else 200
 
 
 @bp.get("/suggest")

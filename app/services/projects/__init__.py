@@ -49,11 +49,6 @@ from app.services.projects.updates import is_stale, milestone_spending, post_upd
 from app.services.projects.versions import changes_since_review, diff, snapshot
 
 
-def move_project(project, new_status):
-    """Kept for services/pledges.py (funded / reopened); new code calls ``project.move_to``."""
-    project.move_to(new_status)
-
-
 __all__ = [
     "DECISIONS",
     "DECISION_ACTIONS",
@@ -72,7 +67,6 @@ __all__ = [
     "is_stale",
     "lsgs_of_official",
     "milestone_spending",
-    "move_project",
     "needs_holding_pledges",
     "post_update",
     "problems",
