@@ -164,7 +164,7 @@ MONEY = {"amount": "100", "currency": "KGS", "method": "bank_transfer", "referen
 CARD = {"amount": "100", "currency": "KGS", "payment_method": "pm_card_visa"}
 SKILL_OFFER = {"starts_on": "2027-05-11", "ends_on": "2027-05-12", "note": "I can come"}
 REASON = {"reason": "Checked by phone"}
-NO_ID = "0"  # no such object
+NO_ID = "999999"  # no such object
 
 
 MATRIX = [

@@ -16,6 +16,11 @@ class SearchUnavailable(Exception):
     A caller that writes (the worker) retries later with backoff."""
 
 
+class DocumentRefused(Exception):
+    """The engine refused a document it was sent: the document's fault, not an outage (the worker
+    then sends each change alone, so only that one fails)."""
+
+
 class ReindexRunning(SearchUnavailable):
     """Not a failure: the engine asks writers to try again soon, without backoff (for instance
     while a new index is filled, after which the changes go to it). Readers are not affected."""

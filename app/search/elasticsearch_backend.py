@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import PUBLIC_STATUSES, MemberProfile, Project
 from app.outbox import enqueue
 from app.search import matching
-from app.search.backend import ReindexRunning, SearchBackend, SearchUnavailable
+from app.search.backend import DocumentRefused, ReindexRunning, SearchBackend, SearchUnavailable
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
 from app.search.elasticsearch_mappings import MAPPINGS, SOURCES, UNAVAILABLE, PlainJsonNode
 from app.search.query import Hit, SearchResults
@@ -157,7 +157,7 @@ class ElasticsearchBackend(SearchBackend):
             raise SearchUnavailable(str(error)) from error
         failed = [e for e in errors if next(iter(e.values())).get("status") != 404]
         if failed:
-            raise SearchUnavailable(f"{len(failed)} documents were refused: {failed[:3]}")
+            raise DocumentRefused(f"{len(failed)} documents were refused: {failed[:3]}")
 
     # ------------------------------------------------------------ search
 
