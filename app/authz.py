@@ -4,6 +4,7 @@ A permission is a predicate over (user, target). They compose with ``&`` and ``|
 ``can_moderate = is_moderator | is_admin``. Services call ``require(permission, user, target)``.
 """
 from app.errors import PermissionDenied
+from app.models import MembershipStatus
 
 
 class Permission:
@@ -27,8 +28,6 @@ class Permission:
 
 
 def _is_official_of(user, lsg):
-    from app.models import MembershipStatus
-
     if lsg is None:
         return False
     return any(
@@ -49,8 +48,6 @@ is_project_official = Permission(_is_official_of_project_lsg, "is_project_offici
 
 
 def _is_official_of_any(user, lsg_ids):
-    from app.models import MembershipStatus
-
     return bool(lsg_ids) and any(
         m.lsg_id in lsg_ids and m.status == MembershipStatus.APPROVED for m in user.memberships
     )

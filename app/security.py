@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import User
+from app.payments import card_enabled
 
 
 def load_user(user_id):
@@ -57,8 +58,6 @@ def _tile_origin():
 
 def _stripe_sources():
     """With card payments on: Stripe.js may load, call Stripe's API and show its frames (3-D Secure)."""
-    from app.payments import card_enabled
-
     js = _origin(current_app.config.get("STRIPE_JS_URL"))
     if not card_enabled() or not js:
         return {"scripts": "", "stripe": ""}

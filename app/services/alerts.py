@@ -27,11 +27,6 @@ log = logging.getLogger(__name__)
 BATCH = 1000
 
 
-def project_published(project):
-    """Called in the transaction that first publishes a project."""
-    enqueue("alert", "project", project.id)
-
-
 def candidates(document, *, after_id=0, limit=BATCH):
     """Saved searches whose region and sectors do not rule this project out."""
     sectors = db.select(saved_search_sectors.c.saved_search_id)

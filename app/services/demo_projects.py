@@ -4,14 +4,15 @@ so they walk the real workflow: drafted, submitted, published by a moderator, re
 import io
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from PIL import Image, ImageDraw
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.models import Sector, Skill
+from app.models import Municipality, NeedKind, Sector, Skill
 from app.models._common import utcnow
-from app.services import projects
+from app.services import pledges, profiles, projects
 
 SOM = 100  # minor units per som
 
@@ -232,11 +233,6 @@ def load_demo_projects(officials, moderator):
 
 def load_demo_pledges(admin, moderator, members, officials, created):
     """Exchange rates, profiles, and contributions in every state, so pages have life."""
-    from decimal import Decimal
-
-    from app.models import Municipality, NeedKind
-    from app.services import pledges, profiles
-
     for currency, rate in (("USD", "87.45"), ("EUR", "94.20"), ("RUB", "1.08")):
         pledges.set_rate(admin, currency, Decimal(rate))
     bridge, clinic, school, _water, surgery = created

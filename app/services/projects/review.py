@@ -11,7 +11,7 @@ from app.errors import InvalidInput, InvalidTransition
 from app.extensions import db
 from app.models import AuditEvent, District, Municipality, Project, ProjectStatus, RevisionState
 from app.models._common import lock_for_update, utcnow
-from app.services.alerts import project_published
+from app.outbox import enqueue
 from app.services.audit import record_event
 from app.services.decisions import required_reason
 from app.services.projects.editing import problems
@@ -68,7 +68,7 @@ def publish_project(moderator, project, *, reason):
     db.session.flush()
     record_event(moderator, action, project, reason=reason)
     if action == "project.published":
-        project_published(project)
+        enqueue("alert", "project", project.id)  # the worker mails the saved searches it matches
     return project
 
 
