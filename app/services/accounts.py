@@ -37,7 +37,7 @@ def find_user_by_email(email):
 def register_user(*, email, password, name, locale=None):
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
-        raise EmailTaken()
+        raise EmailTaken(field="email")
     user = User(email=email, name=name.strip(), locale=locale)
     user.set_password(password)
     db.session.add(user)
@@ -58,7 +58,7 @@ def authenticate(email, password):
 
 def change_password(user, *, current_password, new_password):
     if not user.check_password(current_password):
-        raise InvalidInput(_("The current password is not correct."))
+        raise InvalidInput(_("The current password is not correct."), field="current_password")
     user.set_password(new_password)
     db.session.flush()
 

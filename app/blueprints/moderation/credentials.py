@@ -3,10 +3,9 @@ from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints import form_status, show_error_on_form
+from app.blueprints.forms import run_form
 from app.blueprints.moderation import bp
 from app.blueprints.moderation.forms import DecisionForm
-from app.errors import DomainError
 from app.services import profiles
 
 
@@ -21,16 +20,12 @@ def credentials_queue():
 def credential_detail(held_id):
     held = profiles.credential_for_review(current_user, held_id)
     form = DecisionForm()
-    if form.validate_on_submit():
-        decide = profiles.verify_credential if form.approve.data else profiles.reject_credential
-        try:
-            decide(current_user, held, reason=form.reason.data)
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return render_template("moderation/credential_detail.html", held=held, form=form), error.status_code
+    decided = run_form(form, lambda: (profiles.verify_credential if form.approve.data else profiles.reject_credential)(
+        current_user, held, reason=form.reason.data))
+    if decided:
         flash(_("Decision saved."), "success")
         return redirect(url_for("moderation.credentials_queue"))
-    return render_template("moderation/credential_detail.html", held=held, form=form), form_status(form)
+    return render_template("moderation/credential_detail.html", held=held, form=form), decided.status
 
 
 @bp.get("/credentials/<int:held_id>/image")
