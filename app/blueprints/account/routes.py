@@ -1,12 +1,13 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.blueprints.forms import run_form
-from app.blueprints.account import bp
 from app.blueprints.account.forms import ChangePasswordForm, SettingsForm
 from app.services import accounts
 from app.services.memberships import memberships_of
+
+bp = Blueprint("account", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,14 +1,15 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authz import can_administer, require
 from app.blueprints.forms import run_action, run_form
-from app.blueprints.admin import bp
 from app.blueprints.admin.forms import LsgForm, MunicipalityForm, RateForm, RoleForm
 from app.extensions import db
 from app.models import District, Municipality
 from app.services import pledges, reference, users
+
+bp = Blueprint("admin", __name__)
 
 
 @bp.before_request

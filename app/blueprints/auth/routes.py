@@ -1,15 +1,16 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.blueprints import form_status, redirect_next
 from app.blueprints.forms import run_action, run_form
-from app.blueprints.auth import bp
 from app.blueprints.auth.forms import LoginForm, NewPasswordForm, RegisterForm, ResetRequestForm
 from app.extensions import limiter
 from app.models import normalize_email
 from app.services import accounts
+
+bp = Blueprint("auth", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -1,11 +1,12 @@
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import run_form
-from app.blueprints.lsgs import bp
 from app.blueprints.lsgs.forms import JoinLsgForm
 from app.services import memberships, reference
+
+bp = Blueprint("lsgs", __name__)
 
 
 @bp.get("/")

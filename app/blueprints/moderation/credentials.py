@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import run_form
-from app.blueprints.moderation import bp
 from app.blueprints.moderation.forms import DecisionForm
+from app.blueprints.moderation.routes import bp
 from app.services import profiles
 
 

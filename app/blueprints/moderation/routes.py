@@ -1,17 +1,18 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import flash_form_errors, run_action, run_form
-from app.blueprints.moderation import bp
 from app.blueprints.moderation.forms import AuditFilterForm, DecisionForm, ProjectDecisionForm, UnpublishForm
 from app.extensions import db
 from app.models import Region, Sector
 from app.services import audit, memberships
 from app.services import projects as projects_service
 from app.services.project_pages import readable_changes
+
+bp = Blueprint("moderation", __name__)
 
 ACTION_LABELS = {
     "project.created": _l("Project created"),

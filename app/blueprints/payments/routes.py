@@ -1,15 +1,16 @@
 """Paying a pledge by card. The page talks to Stripe.js and to these JSON endpoints; a pledge is
 shown as paid only after Stripe's signed webhook said so (see app.payments)."""
-from flask import abort, jsonify, render_template, url_for
+from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import attempt
-from app.blueprints.payments import bp
 from app.blueprints.payments.forms import CardPledgeForm
 from app.models import NeedKind
 from app.payments import card_enabled, confirm_card_pledge, start_card_pledge
 from app.payments.card_pledges import card_pledge_of
 from app.services import pledges as pledge_service
+
+bp = Blueprint("payments", __name__)
 
 
 @bp.before_request

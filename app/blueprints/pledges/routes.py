@@ -1,14 +1,15 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authz import can_edit_project
 from app.blueprints.forms import flash_form_errors, run_action, run_form
-from app.blueprints.pledges import bp
 from app.blueprints.pledges.forms import ConfirmForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm
 from app.models import NeedKind
 from app.services import pledges as service
 from app.services.projects import visible_project
+
+bp = Blueprint("pledges", __name__)
 
 
 FORMS = {NeedKind.FUNDS: MoneyPledgeForm, NeedKind.SKILL: SkillOfferForm, NeedKind.IN_KIND: GoodsPledgeForm}

@@ -1,9 +1,8 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import run_action, run_form
-from app.blueprints.profiles import bp
 from app.blueprints.profiles.forms import (
     AvailabilityForm,
     CredentialForm,
@@ -16,6 +15,8 @@ from app.extensions import db
 from app.models import District, Municipality, Region, Sector, Skill
 from app.services import profiles as service
 from app.services import reference
+
+bp = Blueprint("profiles", __name__)
 
 
 @bp.context_processor

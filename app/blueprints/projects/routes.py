@@ -1,10 +1,9 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authz import can_edit_project, can_see_unpublished_project
 from app.blueprints.forms import run_action, run_form
-from app.blueprints.projects import bp
 from app.blueprints.projects.forms import (
     FundsNeedForm,
     InKindNeedForm,
@@ -21,6 +20,8 @@ from app.models import ProjectStatus, Sector, Skill
 from app.services import pledges
 from app.services import projects as service
 from app.services.project_pages import project_page, readable_changes
+
+bp = Blueprint("projects", __name__)
 
 
 def _sector_choices():

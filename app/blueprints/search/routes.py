@@ -1,13 +1,12 @@
 from urllib.parse import parse_qs, urlencode
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.blueprints.forms import run_action
-from app.blueprints.search import bp
 from app.blueprints.search.forms import SaveSearchForm
 from app.blueprints.search.page_cache import cache_key
 from app.search import SearchUnavailable
@@ -15,6 +14,8 @@ from app.search.cache import named_cache
 from app.search.query import SORTS, SearchQuery
 from app.services import search as service
 from app.services.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
+
+bp = Blueprint("search", __name__)
 
 
 def search_url(query, **changes):
