@@ -57,6 +57,8 @@ def _is_official_of_any(user, lsg_ids):
 
 
 is_official_of_any = Permission(_is_official_of_any, "is_official_of_any")  # target: a set of LSG ids
+# An approved official of at least one LSG (no target): the menu's "My LSG's projects".
+is_official = Permission(lambda u, t: _is_official_of_any(u, {m.lsg_id for m in u.memberships}), "is_official")
 is_profile_owner = Permission(lambda u, profile: profile is not None and profile.user_id == u.id,
                               "is_profile_owner")
 
