@@ -3,7 +3,7 @@
 A permission is a predicate over (user, target). They compose with ``&`` and ``|``:
 ``can_moderate = is_moderator | is_admin``. Services call ``require(permission, user, target)``.
 """
-from app.errors import PermissionDenied
+from app.errors import NotFound, PermissionDenied
 
 
 class Permission:
@@ -61,6 +61,7 @@ is_official_of_any = Permission(_is_official_of_any, "is_official_of_any")  # ta
 is_official = Permission(lambda u, t: _is_official_of_any(u, {m.lsg_id for m in u.memberships}), "is_official")
 is_profile_owner = Permission(lambda u, profile: profile is not None and profile.user_id == u.id,
                               "is_profile_owner")
+is_pledge_owner = Permission(lambda u, pledge: pledge is not None and pledge.member_id == u.id, "is_pledge_owner")
 
 can_moderate = is_moderator | is_admin
 can_edit_project = is_project_official
@@ -74,3 +75,9 @@ can_see_whole_profile = is_profile_owner | can_moderate
 def require(permission, user, target=None):
     if not permission(user, target):
         raise PermissionDenied()
+
+
+def require_visible(permission, user, target=None):
+    """``require`` for what is private (a member's own payment): to anyone not allowed it does not exist."""
+    if not permission(user, target):
+        raise NotFound()
