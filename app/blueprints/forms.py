@@ -41,9 +41,14 @@ def show_domain_error(form, error, category="error"):
         flash(error.message, category)
 
 
+def form_error_text(form):
+    """All of a form's errors as one line, for a page (or JSON answer) that does not show the form."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
 def flash_form_errors(form, category="error"):
     """For a form the page does not show again (a button in a list): its errors as one flash."""
-    flash(" ".join(str(message) for messages in form.errors.values() for message in messages), category)
+    flash(form_error_text(form), category)
 
 
 def attempt(action):

@@ -7,6 +7,7 @@ from app.blueprints.forms import run_form
 from app.blueprints.moderation.forms import DecisionForm
 from app.blueprints.moderation.routes import bp
 from app.services import profiles
+from app.uploads import image_path
 
 
 @bp.get("/credentials")
@@ -32,8 +33,6 @@ def credential_detail(held_id):
 @login_required
 def credential_image(held_id):
     """The scan itself: private, so only through this checked route and never cached by others."""
-    from app.uploads import image_path
-
     held = profiles.credential_for_review(current_user, held_id)
     response = send_file(image_path(held.credential_filename, private=True), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

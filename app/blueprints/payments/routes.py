@@ -3,7 +3,7 @@ shown as paid only after Stripe's signed webhook said so (see app.payments)."""
 from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.forms import attempt
+from app.blueprints.forms import attempt, form_error_text
 from app.blueprints.payments.forms import CardPledgeForm
 from app.models import NeedKind
 from app.payments import card_enabled, confirm_card_pledge, start_card_pledge
@@ -46,7 +46,7 @@ def intent(need_id):
     need = _funds_need(need_id)
     form = CardPledgeForm()
     if not form.validate():
-        return _json_error(" ".join(str(m) for messages in form.errors.values() for m in messages), 422)
+        return _json_error(form_error_text(form), 422)
     started = attempt(lambda: start_card_pledge(
         current_user, need, amount=form.amount.data, currency=form.currency.data,
         payment_method_id=form.payment_method.data, anonymous=form.anonymous.data))

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,6 +9,7 @@ from app.blueprints.forms import flash_form_errors, run_action, run_form
 from app.blueprints.pledges.forms import ConfirmForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm
 from app.models import NeedKind
 from app.services import pledges as service
+from app.services.memberships import get_lsg
 from app.services.projects import visible_project
 
 bp = Blueprint("pledges", __name__)
@@ -129,8 +132,6 @@ def decline(pledge_id):
 
 
 def _year():
-    from datetime import date
-
     year = request.args.get("year", date.today().year, type=int)
     if not 2000 <= year <= 2100:
         abort(400)
@@ -146,7 +147,5 @@ def statement():
 @bp.get("/lsgs/<int:lsg_id>/statement")
 @login_required
 def lsg_statement(lsg_id):
-    from app.services.memberships import get_lsg
-
     return render_template("pledges/lsg_statement.html",
                            statement=service.lsg_statement(current_user, get_lsg(lsg_id), _year()))
