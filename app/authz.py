@@ -3,7 +3,7 @@
 A permission is a predicate over (user, target). They compose with ``&`` and ``|``:
 ``can_moderate = is_moderator | is_admin``. Services call ``require(permission, user, target)``.
 """
-from app.errors import PermissionDenied
+from app.errors import NotFound, PermissionDenied
 from app.models import MembershipStatus
 
 
@@ -54,8 +54,11 @@ def _is_official_of_any(user, lsg_ids):
 
 
 is_official_of_any = Permission(_is_official_of_any, "is_official_of_any")  # target: a set of LSG ids
+# An approved official of at least one LSG (no target): the menu's "My LSG's projects".
+is_official = Permission(lambda u, t: _is_official_of_any(u, {m.lsg_id for m in u.memberships}), "is_official")
 is_profile_owner = Permission(lambda u, profile: profile is not None and profile.user_id == u.id,
                               "is_profile_owner")
+is_pledge_owner = Permission(lambda u, pledge: pledge is not None and pledge.member_id == u.id, "is_pledge_owner")
 
 can_moderate = is_moderator | is_admin
 can_edit_project = is_project_official
@@ -106,3 +109,9 @@ def require(permission, user, target=None, *, message=None):
     """Raise PermissionDenied (with ``message``, when the user needs to know why) unless allowed."""
     if not permission(user, target):
         raise PermissionDenied(message)
+
+
+def require_visible(permission, user, target=None):
+    """``require`` for what is private (a member's own payment): to anyone not allowed it does not exist."""
+    if not permission(user, target):
+        raise NotFound()

@@ -5,9 +5,11 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from app.errors import DomainError
 from app.extensions import db
+from app.services.accounts import check_password_rule
 
 
 def _fail(error):
@@ -66,9 +68,9 @@ def create_admin_command(email, name, password):
     """Create an admin account (or promote an existing one)."""
     from app.services.users import create_admin
 
-    if len(password) < 8:
-        raise click.ClickException("The password must have at least 8 characters.")
     try:
+        with force_locale("en"):  # the operator's commands speak English
+            check_password_rule(password)  # also when an existing account is only promoted
         user = create_admin(email=email, password=password, name=name)
     except DomainError as error:
         _fail(error)

@@ -1,8 +1,11 @@
 """Register, log in and out, remember me, settings, password change, login throttling."""
 import pytest
+from flask_babel import force_locale
 
+from app.errors import InvalidInput
 from app.extensions import db
 from app.models import User
+from app.services import accounts
 from tests.factories import PASSWORD, make_user
 
 
@@ -151,3 +154,23 @@ def test_change_password_with_wrong_current_password_changes_nothing(client, log
     assert "current password is not correct" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.password_hash == old_hash
+
+
+def test_the_services_refuse_a_short_password_whatever_calls_them(app):
+    """One rule for the password length, checked by the accounts service, not only by the forms."""
+    with force_locale("ru"), pytest.raises(InvalidInput) as refused:
+        accounts.register_user(email="short@example.kg", password="1234567", name="Short")
+    assert refused.value.field == "password"
+    assert str(refused.value.message) == "Пароль должен содержать от 8 до 128 символов."
+    with pytest.raises(InvalidInput):
+        accounts.register_user(email="long@example.kg", password="x" * 129, name="Long")
+    assert user_count() == 0
+
+    user = make_user()
+    with pytest.raises(InvalidInput) as refused:
+        accounts.change_password(user, current_password=PASSWORD, new_password="short")
+    assert refused.value.field == "password"
+    with pytest.raises(InvalidInput):
+        accounts.reset_password(accounts.make_reset_token(user), "short")
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD)

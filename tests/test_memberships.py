@@ -80,6 +80,17 @@ def test_approved_official_sees_it_on_the_account_page(client, login_as):
     assert "Official" in page and "Checked by phone" in page
 
 
+def test_only_an_approved_official_has_the_projects_menu(client, login_as):
+    lsg = make_lsg()
+    waiting, official = make_user(), make_user()
+    make_membership(waiting, lsg)
+    make_membership(official, lsg, approved=True)
+    login_as(waiting)
+    assert "My LSG's projects" not in client.get("/lsgs/").get_data(as_text=True)
+    login_as(official)
+    assert "My LSG's projects" in client.get("/lsgs/").get_data(as_text=True)
+
+
 def test_reject_needs_a_reason_and_changes_nothing_without_one(client, login_as):
     membership = make_membership(make_user(), make_lsg())
     login_as(make_user(role=Role.MODERATOR))

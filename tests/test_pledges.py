@@ -308,3 +308,19 @@ def test_a_refund_below_the_target_reopens_a_funded_project(published):
     assert project.status == ProjectStatus.PUBLISHED
     actions = [e.action for e in db.session.scalars(db.select(AuditEvent).filter_by(target_type="projects"))]
     assert actions[-2:] == ["project.funded", "project.reopened"]
+
+
+def test_a_pledge_decided_already_is_told_on_the_page_not_an_error_page(client, login_as, published):
+    """Two officials answer the same pledge: the second one sees why on the list they were on."""
+    official, project = published
+    member = make_user()
+    pledge = service.pledge_money(member, funds_need(project), amount=1_000_00, currency="KGS", method="cash")
+    db.session.commit()
+    login_as(official)
+    assert client.post(f"/pledges/{pledge.id}/confirm", data={}).status_code == 302
+    again = client.post(f"/pledges/{pledge.id}/reject", data={"reason": "Nothing arrived"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "This pledge has already been decided." in page and "<h1>Pledges to confirm</h1>" in page
+    db.session.refresh(pledge)
+    assert pledge.status == PledgeStatus.CONFIRMED

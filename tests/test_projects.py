@@ -377,3 +377,16 @@ def test_removing_a_share_updates_the_plan_at_once(app):
     service.remove_share(official, project, project.shares[0].id)
     service.add_share(official, project, source="programme", planned=25_000_00)
     assert service.problems(project) == []
+
+
+def test_a_refused_editor_button_is_explained_on_the_editor_page(client, login_as):
+    """A button whose action the project's state forbids (409) ends on the page it was pressed on."""
+    official = make_official()
+    project = make_project(official)  # a draft
+    login_as(official)
+    response = client.post(f"/projects/{project.id}/start")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Work can start only on a published project." in page and "Send for review" in page
+    db.session.refresh(project)
+    assert project.status == ProjectStatus.DRAFT

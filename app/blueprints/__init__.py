@@ -15,11 +15,3 @@ def redirect_next(default_endpoint, **values):
         return redirect(target)
     return redirect(url_for(default_endpoint, **values))
 
-
-def show_error_on_form(form, error):
-    """Put a service's DomainError next to the field it concerns, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)

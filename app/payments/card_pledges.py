@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.authz import is_authenticated, require
+from app.authz import is_authenticated, is_pledge_owner, require, require_visible
 from app.errors import Conflict, DomainError, InvalidInput, InvalidTransition, NotFound
 from app.extensions import db
 from app.mail import absolute_url, send_mail, stable_message_id
@@ -112,13 +112,17 @@ def start_card_pledge(member, need, *, amount, currency, payment_method_id, anon
     return pledge, intent.client_secret, intent.status
 
 
-def card_pledge_of(member, pledge_id):
-    """The member's own card pledge; anyone else's, or none, is "not found"."""
-    pledge = db.session.get(Pledge, pledge_id)
-    if (pledge is None or pledge.member_id != getattr(member, "id", None)
-            or pledge.method != PledgeMethod.CARD or not pledge.stripe_payment_intent):
+def _own_card_pledge(member, pledge):
+    """The member's own card pledge; anyone else's, or none, or one not paid by card, is "not found"."""
+    require_visible(is_pledge_owner, member, pledge)
+    if pledge.method != PledgeMethod.CARD or not pledge.stripe_payment_intent:
         raise NotFound()
     return pledge
+
+
+def card_pledge_of(member, pledge_id):
+    """The member's own card pledge; anyone else's, or none, is "not found"."""
+    return _own_card_pledge(member, db.session.get(Pledge, pledge_id))
 
 
 def confirm_card_pledge(member, pledge):
@@ -127,9 +131,7 @@ def confirm_card_pledge(member, pledge):
     Returns (client_secret, intent status): "succeeded" or "processing" (the webhook will tell),
     or "requires_action" (the page completes 3-D Secure with Stripe.js). Writes nothing: the
     pledge moves only when Stripe's webhook says so."""
-    if pledge.member_id != getattr(member, "id", None) or pledge.method != PledgeMethod.CARD \
-            or not pledge.stripe_payment_intent:
-        raise NotFound()
+    _own_card_pledge(member, pledge)
     if pledge.status != PledgeStatus.PENDING:
         raise InvalidTransition(_("This payment has already been processed."))
     lock_card_pledge(pledge)

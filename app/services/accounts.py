@@ -14,6 +14,10 @@ from app.mail import absolute_url, send_mail
 from app.models import User, normalize_email
 
 RESET_SALT = "birge.password-reset"
+# The one password rule: the forms' validator, the CLI and every service that sets a password use it.
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+PASSWORD_LENGTH_MESSAGE = _l("The password must have between %(min)d and %(max)d characters.")
 # Compared against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -30,14 +34,22 @@ class ExpiredResetToken(InvalidInput):
     default_message = _l("This password reset link has expired. Please ask for a new one.")
 
 
+def check_password_rule(password):
+    """Raise InvalidInput (on the form's "password" field) unless the password has an allowed length."""
+    if not PASSWORD_MIN_LENGTH <= len(password or "") <= PASSWORD_MAX_LENGTH:
+        raise InvalidInput(PASSWORD_LENGTH_MESSAGE % {"min": PASSWORD_MIN_LENGTH, "max": PASSWORD_MAX_LENGTH},
+                           field="password")
+
+
 def find_user_by_email(email):
     return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
 
 
 def register_user(*, email, password, name, locale=None):
     email = normalize_email(email)
+    check_password_rule(password)
     if find_user_by_email(email) is not None:
-        raise EmailTaken()
+        raise EmailTaken(field="email")
     user = User(email=email, name=name.strip(), locale=locale)
     user.set_password(password)
     db.session.add(user)
@@ -58,7 +70,8 @@ def authenticate(email, password):
 
 def change_password(user, *, current_password, new_password):
     if not user.check_password(current_password):
-        raise InvalidInput(_("The current password is not correct."))
+        raise InvalidInput(_("The current password is not correct."), field="current_password")
+    check_password_rule(new_password)
     user.set_password(new_password)
     db.session.flush()
 
@@ -127,6 +140,7 @@ def user_for_reset_token(token):
 
 def reset_password(token, new_password):
     user = user_for_reset_token(token)
+    check_password_rule(new_password)
     user.set_password(new_password)
     db.session.flush()
     return user

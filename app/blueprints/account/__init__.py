@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The account blueprint; its views are in routes.py."""
+from app.blueprints.account.routes import bp
 
-bp = Blueprint("account", __name__)
-
-from app.blueprints.account import routes  # noqa: E402,F401
+__all__ = ["bp"]

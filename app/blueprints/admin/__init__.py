@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The admin blueprint; its views are in routes.py."""
+from app.blueprints.admin.routes import bp
 
-bp = Blueprint("admin", __name__)
-
-from app.blueprints.admin import routes  # noqa: E402,F401
+__all__ = ["bp"]

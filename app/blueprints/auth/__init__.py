@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The auth blueprint; its views are in routes.py."""
+from app.blueprints.auth.routes import bp
 
-bp = Blueprint("auth", __name__)
-
-from app.blueprints.auth import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -3,9 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-PASSWORD_LENGTH = Length(
-    min=8, max=128, message=_l("The password must have between %(min)d and %(max)d characters.")
-)
+from app.services.accounts import PASSWORD_LENGTH_MESSAGE, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+PASSWORD_LENGTH = Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH, message=PASSWORD_LENGTH_MESSAGE)
 
 def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value

@@ -1,16 +1,17 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.blueprints import form_status, redirect_next
-from app.blueprints.auth import bp
+from app.blueprints.forms import run_action, run_form
 from app.blueprints.auth.forms import LoginForm, NewPasswordForm, RegisterForm, ResetRequestForm
-from app.errors import DomainError
 from app.extensions import limiter
 from app.models import normalize_email
 from app.services import accounts
+
+bp = Blueprint("auth", __name__)
 
 
 def _limit(limit_name):
@@ -41,19 +42,14 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.locale.data = get_locale().language
-    if form.validate_on_submit():
-        try:
-            user = accounts.register_user(
-                email=form.email.data, password=form.password.data, name=form.name.data,
-                locale=form.locale.data,
-            )
-        except accounts.EmailTaken as error:
-            form.email.errors.append(error.message)
-            return render_template("auth/register.html", form=form), error.status_code
-        login_user(user)
-        flash(_("Welcome to Birge, %(name)s! Your account is ready.", name=user.name), "success")
+    registered = run_form(form, lambda: accounts.register_user(
+        email=form.email.data, password=form.password.data, name=form.name.data, locale=form.locale.data,
+    ))
+    if registered:
+        login_user(registered.value)
+        flash(_("Welcome to Birge, %(name)s! Your account is ready.", name=registered.value.name), "success")
         return redirect(url_for("account.settings"))
-    return render_template("auth/register.html", form=form), form_status(form)
+    return render_template("auth/register.html", form=form), registered.status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -103,14 +99,12 @@ def request_reset():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
-    try:
-        accounts.user_for_reset_token(token)
-    except DomainError as error:
-        flash(error.message, "error")
-        return render_template("auth/reset_invalid.html"), error.status_code
+    valid = run_action(lambda: accounts.user_for_reset_token(token))
+    if not valid:
+        return render_template("auth/reset_invalid.html"), valid.status
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        accounts.reset_password(token, form.password.data)
+    reset = run_form(form, lambda: accounts.reset_password(token, form.password.data))
+    if reset:
         flash(_("Your password has been changed. You can log in with it now."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form), form_status(form)
+    return render_template("auth/reset_password.html", form=form), reset.status

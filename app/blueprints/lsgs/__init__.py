@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The lsgs blueprint; its views are in routes.py."""
+from app.blueprints.lsgs.routes import bp
 
-bp = Blueprint("lsgs", __name__)
-
-from app.blueprints.lsgs import routes  # noqa: E402,F401
+__all__ = ["bp"]

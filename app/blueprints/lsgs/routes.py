@@ -1,12 +1,12 @@
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints import form_status
-from app.blueprints.lsgs import bp
+from app.blueprints.forms import run_form
 from app.blueprints.lsgs.forms import JoinLsgForm
-from app.errors import Conflict, InvalidInput
 from app.services import memberships, reference
+
+bp = Blueprint("lsgs", __name__)
 
 
 @bp.get("/")
@@ -19,15 +19,11 @@ def index():
 def join(lsg_id):
     lsg = memberships.get_lsg(lsg_id)
     form = JoinLsgForm()
-    if form.validate_on_submit():
-        try:
-            memberships.request_membership(
-                current_user, lsg, position=form.position.data, message=form.message.data
-            )
-        except (Conflict, InvalidInput) as error:
-            flash(error.message, "error")
-            return render_template("lsgs/join.html", form=form, lsg=lsg), error.status_code
+    requested = run_form(form, lambda: memberships.request_membership(
+        current_user, lsg, position=form.position.data, message=form.message.data
+    ))
+    if requested:
         flash(_("Your request has been sent. A moderator will check it and you will see the "
                 "decision on your account page."), "success")
         return redirect(url_for("account.settings"))
-    return render_template("lsgs/join.html", form=form, lsg=lsg), form_status(form)
+    return render_template("lsgs/join.html", form=form, lsg=lsg), requested.status

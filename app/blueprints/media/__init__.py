@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The media blueprint; its views are in routes.py."""
+from app.blueprints.media.routes import bp
 
-bp = Blueprint("media", __name__)
-
-from app.blueprints.media import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,7 +1,8 @@
-from flask import send_from_directory
+from flask import Blueprint, send_from_directory
 
-from app.blueprints.media import bp
 from app.uploads import CONTENT_TYPES, ONE_YEAR, image_path
+
+bp = Blueprint("media", __name__)
 
 
 @bp.get("/<name>")

@@ -1,6 +1,5 @@
-from flask import Blueprint
+"""The moderation blueprint; its views are in routes.py."""
+from app.blueprints.moderation import credentials  # noqa: F401  (its routes are on bp too)
+from app.blueprints.moderation.routes import bp
 
-bp = Blueprint("moderation", __name__)
-
-from app.blueprints.moderation import routes  # noqa: E402,F401
-from app.blueprints.moderation import credentials  # noqa: E402,F401
+__all__ = ["bp"]

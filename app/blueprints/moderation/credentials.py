@@ -3,11 +3,11 @@ from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints import form_status, show_error_on_form
-from app.blueprints.moderation import bp
+from app.blueprints.forms import run_form
 from app.blueprints.moderation.forms import DecisionForm
-from app.errors import DomainError
+from app.blueprints.moderation.routes import bp
 from app.services import profiles
+from app.uploads import image_path
 
 
 @bp.get("/credentials")
@@ -21,24 +21,18 @@ def credentials_queue():
 def credential_detail(held_id):
     held = profiles.credential_for_review(current_user, held_id)
     form = DecisionForm()
-    if form.validate_on_submit():
-        decide = profiles.verify_credential if form.approve.data else profiles.reject_credential
-        try:
-            decide(current_user, held, reason=form.reason.data)
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return render_template("moderation/credential_detail.html", held=held, form=form), error.status_code
+    decided = run_form(form, lambda: (profiles.verify_credential if form.approve.data else profiles.reject_credential)(
+        current_user, held, reason=form.reason.data))
+    if decided:
         flash(_("Decision saved."), "success")
         return redirect(url_for("moderation.credentials_queue"))
-    return render_template("moderation/credential_detail.html", held=held, form=form), form_status(form)
+    return render_template("moderation/credential_detail.html", held=held, form=form), decided.status
 
 
 @bp.get("/credentials/<id:held_id>/image")
 @login_required
 def credential_image(held_id):
     """The scan itself: private, so only through this checked route and never cached by others."""
-    from app.uploads import image_path
-
     held = profiles.credential_for_review(current_user, held_id)
     response = send_file(image_path(held.credential_filename, private=True), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

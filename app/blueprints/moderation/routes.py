@@ -1,19 +1,19 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.blueprints import form_status, show_error_on_form
-from app.blueprints.moderation import bp
+from app.blueprints.forms import flash_form_errors, run_action, run_form
 from app.blueprints.moderation.forms import AuditFilterForm, DecisionForm, ProjectDecisionForm, UnpublishForm
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import query_int
 from app.models import Region, Sector
 from app.services import audit, memberships
 from app.services import projects as projects_service
 from app.services.project_pages import readable_changes
+
+bp = Blueprint("moderation", __name__)
 
 ACTION_LABELS = {
     "project.created": _l("Project created"),
@@ -87,20 +87,13 @@ def memberships_queue():
 def membership_detail(membership_id):
     membership = memberships.membership_for_review(current_user, membership_id)
     form = DecisionForm()
-    if form.validate_on_submit():
-        decide = memberships.approve_membership if form.approve.data else memberships.reject_membership
-        try:
-            decide(current_user, membership, reason=form.reason.data)
-        except DomainError as error:
-            flash(error.message, "error")
-            return (render_template("moderation/membership_detail.html", membership=membership, form=form),
-                    error.status_code)
+    decided = run_form(form, lambda: (
+        memberships.approve_membership if form.approve.data else memberships.reject_membership
+    )(current_user, membership, reason=form.reason.data))
+    if decided:
         flash(_("Decision saved."), "success")
         return redirect(url_for("moderation.memberships_queue"))
-    return (
-        render_template("moderation/membership_detail.html", membership=membership, form=form),
-        form_status(form),
-    )
+    return render_template("moderation/membership_detail.html", membership=membership, form=form), decided.status
 
 
 @bp.get("/audit")
@@ -136,15 +129,20 @@ def _filter_choices():
         [(0, _("All sectors"))] + [(s.id, s.name) for s in sectors]
 
 
-@bp.get("/projects")
-@login_required
-def projects_queue():
+def _render_queue(status=200):
     region_id = request.args.get("region", 0, type=query_int)
     sector_id = request.args.get("sector", 0, type=query_int)
     queue = projects_service.review_queue(current_user, region_id=region_id or None, sector_id=sector_id or None)
     regions, sectors = _filter_choices()
     return render_template("moderation/projects.html", queue=queue, regions=regions, sectors=sectors,
-                           region_id=region_id, sector_id=sector_id, bulk_form=ProjectDecisionForm(formdata=None))
+                           region_id=region_id, sector_id=sector_id,
+                           bulk_form=ProjectDecisionForm(formdata=None)), status
+
+
+@bp.get("/projects")
+@login_required
+def projects_queue():
+    return _render_queue()
 
 
 def _render_project(project, form, unpublish_form, status=200):
@@ -160,16 +158,12 @@ def project_detail(project_id):
     project = projects_service.project_for_review(current_user, project_id)
     form = ProjectDecisionForm()
     unpublish_form = UnpublishForm(prefix="unpublish", formdata=None)
-    if form.validate_on_submit():
-        decide = projects_service.DECISIONS[form.decision.data]
-        try:
-            decide(current_user, project, reason=form.reason.data)
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return _render_project(project, form, unpublish_form, error.status_code)
+    decided = run_form(form, lambda: projects_service.DECISIONS[form.decision.data](
+        current_user, project, reason=form.reason.data))
+    if decided:
         flash(_("Decision saved."), "success")
         return redirect(url_for("moderation.projects_queue"))
-    return _render_project(project, form, unpublish_form, form_status(form))
+    return _render_project(project, form, unpublish_form, decided.status)
 
 
 @bp.post("/projects/<id:project_id>/unpublish")
@@ -177,13 +171,10 @@ def project_detail(project_id):
 def unpublish_project(project_id):
     project = projects_service.project_for_review(current_user, project_id)
     form = UnpublishForm(prefix="unpublish")
-    if not form.validate_on_submit():
-        return _render_project(project, ProjectDecisionForm(formdata=None), form, 422)
-    try:
-        projects_service.unpublish_project(current_user, project, reason=form.reason.data)
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return _render_project(project, ProjectDecisionForm(formdata=None), form, error.status_code)
+    unpublished = run_form(form, lambda: projects_service.unpublish_project(current_user, project,
+                                                                            reason=form.reason.data))
+    if not unpublished:
+        return _render_project(project, ProjectDecisionForm(formdata=None), form, unpublished.status)
     flash(_("The project is no longer public."), "success")
     return redirect(url_for("moderation.project_detail", project_id=project.id))
 
@@ -194,8 +185,11 @@ def bulk_decide():
     form = ProjectDecisionForm()
     project_ids = request.form.getlist("project_ids", type=query_int)
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        flash_form_errors(form)
         return redirect(url_for("moderation.projects_queue")), 303
-    decided = projects_service.decide_many(current_user, project_ids, form.decision.data, reason=form.reason.data)
-    flash(ngettext("%(num)d project decided.", "%(num)d projects decided.", len(decided)), "success")
+    decided = run_action(lambda: projects_service.decide_many(current_user, project_ids, form.decision.data,
+                                                              reason=form.reason.data))
+    if not decided:
+        return _render_queue(decided.status)
+    flash(ngettext("%(num)d project decided.", "%(num)d projects decided.", len(decided.value)), "success")
     return redirect(url_for("moderation.projects_queue"))

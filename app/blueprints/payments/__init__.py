@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The payments blueprint; its views are in routes.py."""
+from app.blueprints.payments.routes import bp
 
-bp = Blueprint("payments", __name__)
-
-from app.blueprints.payments import routes  # noqa: E402,F401
+__all__ = ["bp"]

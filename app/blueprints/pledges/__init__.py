@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The pledges blueprint; its views are in routes.py."""
+from app.blueprints.pledges.routes import bp
 
-bp = Blueprint("pledges", __name__)
-
-from app.blueprints.pledges import routes  # noqa: E402,F401
+__all__ = ["bp"]

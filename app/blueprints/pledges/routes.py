@@ -1,15 +1,18 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authz import can_edit_project
-from app.blueprints import form_status, show_error_on_form
-from app.blueprints.pledges import bp
+from app.blueprints.forms import flash_form_errors, run_action, run_form
 from app.blueprints.pledges.forms import ConfirmForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm
-from app.errors import DomainError
 from app.models import NeedKind
 from app.services import pledges as service
+from app.services.memberships import get_lsg
 from app.services.projects import visible_project
+
+bp = Blueprint("pledges", __name__)
 
 
 FORMS = {NeedKind.FUNDS: MoneyPledgeForm, NeedKind.SKILL: SkillOfferForm, NeedKind.IN_KIND: GoodsPledgeForm}
@@ -37,19 +40,15 @@ def new(need_id):
             form.currency.data = need.currency
         elif need.kind == NeedKind.SKILL:
             form.starts_on.data, form.ends_on.data = need.starts_on, need.ends_on
-    if form.validate_on_submit():
-        try:
-            _make_pledge(need, form)
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return render_template("pledges/new.html", form=form, need=need), error.status_code
-        if need.kind == NeedKind.SKILL:
-            flash(_("Thank you! Your offer is sent; the local government will answer it."), "success")
-        else:
-            flash(_("Thank you! Your pledge is recorded. It counts once the local government confirms "
-                    "that it arrived."), "success")
-        return redirect(url_for("pledges.mine"))
-    return render_template("pledges/new.html", form=form, need=need), form_status(form)
+    made = run_form(form, lambda: _make_pledge(need, form))
+    if not made:
+        return render_template("pledges/new.html", form=form, need=need), made.status
+    if need.kind == NeedKind.SKILL:
+        flash(_("Thank you! Your offer is sent; the local government will answer it."), "success")
+    else:
+        flash(_("Thank you! Your pledge is recorded. It counts once the local government confirms "
+                "that it arrived."), "success")
+    return redirect(url_for("pledges.mine"))
 
 
 @bp.get("/mine")
@@ -61,7 +60,10 @@ def mine():
 @bp.post("/<id:pledge_id>/withdraw")
 @login_required
 def withdraw(pledge_id):
-    service.withdraw_pledge(current_user, service.get_pledge(pledge_id))
+    pledge = service.get_pledge(pledge_id)
+    withdrawn = run_action(lambda: service.withdraw_pledge(current_user, pledge))
+    if not withdrawn:
+        return render_template("pledges/mine.html", pledges=service.pledges_of(current_user)), withdrawn.status
     flash(_("Your pledge has been withdrawn."), "success")
     return redirect(url_for("pledges.mine"))
 
@@ -91,9 +93,11 @@ def _decide(pledge_id, form, decide, message):
     """Each decision's service checks who may make it (app/authz.py)."""
     pledge = service.get_pledge(pledge_id)
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        flash_form_errors(form)
         return _render_incoming(pledge.project, 422)
-    decide(pledge, form)
+    decided = run_action(lambda: decide(pledge, form))
+    if not decided:
+        return _render_incoming(pledge.project, decided.status)
     flash(message, "success")
     return redirect(url_for("pledges.incoming", project_id=pledge.project_id))
 
@@ -127,8 +131,6 @@ def decline(pledge_id):
 
 
 def _year():
-    from datetime import date
-
     year = request.args.get("year", date.today().year, type=int)
     if not 2000 <= year <= 2100:
         abort(400)
@@ -144,7 +146,5 @@ def statement():
 @bp.get("/lsgs/<id:lsg_id>/statement")
 @login_required
 def lsg_statement(lsg_id):
-    from app.services.memberships import get_lsg
-
     return render_template("pledges/lsg_statement.html",
                            statement=service.lsg_statement(current_user, get_lsg(lsg_id), _year()))

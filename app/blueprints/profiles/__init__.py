@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The profiles blueprint; its views are in routes.py."""
+from app.blueprints.profiles.routes import bp
 
-bp = Blueprint("profiles", __name__)
-
-from app.blueprints.profiles import routes  # noqa: E402,F401
+__all__ = ["bp"]

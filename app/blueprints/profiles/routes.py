@@ -1,9 +1,8 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints import show_error_on_form
-from app.blueprints.profiles import bp
+from app.blueprints.forms import run_action, run_form
 from app.blueprints.profiles.forms import (
     AvailabilityForm,
     CredentialForm,
@@ -12,11 +11,12 @@ from app.blueprints.profiles.forms import (
     country_name,
     language_name,
 )
-from app.errors import DomainError
 from app.extensions import db
 from app.models import District, Municipality, Region, Sector, Skill
 from app.services import profiles as service
 from app.services import reference
+
+bp = Blueprint("profiles", __name__)
 
 
 @bp.context_processor
@@ -92,26 +92,27 @@ def me():
     if request.method == "GET":
         return render_me()
     form = _profile_form()
-    if not form.validate_on_submit():
-        return render_me(422, form=form)
-    try:
-        service.update_profile(current_user, **_profile_fields(form))
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return render_me(error.status_code, form=form)
+    saved = run_form(form, lambda: service.update_profile(current_user, **_profile_fields(form)))
+    if not saved:
+        return render_me(saved.status, form=form)
     flash(_("Your profile has been saved."), "success")
     return redirect(url_for("profiles.me"))
 
 
 def _me_action(bound, form, action, success_message):
     """Run one of the small forms of the profile page, or show the page with its errors."""
-    if not form.validate_on_submit():
-        return render_me(422, **bound)
-    try:
-        action(form)
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return render_me(error.status_code, **bound)
+    done = run_form(form, lambda: action(form))
+    if not done:
+        return render_me(done.status, **bound)
+    flash(success_message, "success")
+    return redirect(url_for("profiles.me"))
+
+
+def _me_button(action, success_message):
+    """A delete button of the profile page: the service's refusal is flashed on the page."""
+    done = run_action(action)
+    if not done:
+        return render_me(done.status)
     flash(success_message, "success")
     return redirect(url_for("profiles.me"))
 
@@ -127,9 +128,7 @@ def add_availability():
 @bp.post("/me/availability/<id:window_id>/delete")
 @login_required
 def remove_availability(window_id):
-    service.remove_availability(current_user, window_id)
-    flash(_("Removed."), "success")
-    return redirect(url_for("profiles.me"))
+    return _me_button(lambda: service.remove_availability(current_user, window_id), _("Removed."))
 
 
 @bp.post("/me/skills")
@@ -144,9 +143,7 @@ def add_skill():
 @bp.post("/me/skills/<id:held_id>/delete")
 @login_required
 def remove_skill(held_id):
-    service.remove_skill(current_user, held_id)
-    flash(_("Removed."), "success")
-    return redirect(url_for("profiles.me"))
+    return _me_button(lambda: service.remove_skill(current_user, held_id), _("Removed."))
 
 
 @bp.post("/me/skills/<id:held_id>/credential")

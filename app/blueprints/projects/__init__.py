@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The projects blueprint; its views are in routes.py."""
+from app.blueprints.projects.routes import bp
 
-bp = Blueprint("projects", __name__)
-
-from app.blueprints.projects import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,10 +1,9 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authz import can_edit_project, can_see_unpublished_project
-from app.blueprints import form_status, show_error_on_form
-from app.blueprints.projects import bp
+from app.blueprints.forms import run_action, run_form
 from app.blueprints.projects.forms import (
     FundsNeedForm,
     InKindNeedForm,
@@ -16,13 +15,14 @@ from app.blueprints.projects.forms import (
     SkillNeedForm,
     UpdateForm,
 )
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import query_int
 from app.models import Sector, Skill
 from app.services import pledges
 from app.services import projects as service
 from app.services.project_pages import project_page, readable_changes
+
+bp = Blueprint("projects", __name__)
 
 
 def _sector_choices():
@@ -79,16 +79,12 @@ def new():
     form = ProjectForm()
     form.lsg.choices = [(lsg.id, lsg.name) for lsg in lsgs]
     form.sector.choices = _sector_choices()
-    if form.validate_on_submit():
-        lsg = next(lsg for lsg in lsgs if lsg.id == form.lsg.data)
-        try:
-            project = service.create_project(current_user, lsg, **_project_fields(form))
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return render_template("projects/edit.html", form=form, project=None), error.status_code
+    created = run_form(form, lambda: service.create_project(
+        current_user, next(lsg for lsg in lsgs if lsg.id == form.lsg.data), **_project_fields(form)))
+    if created:
         flash(_("The draft is saved. Add the needs, the co-financing plan and milestones."), "success")
-        return redirect(url_for("projects.manage", project_id=project.id))
-    return render_template("projects/edit.html", form=form, project=None), form_status(form)
+        return redirect(url_for("projects.manage", project_id=created.value.id))
+    return render_template("projects/edit.html", form=form, project=None), created.status
 
 
 def _editable(project_id):
@@ -108,15 +104,11 @@ def edit(project_id):
     form.sector.choices = _sector_choices()
     if request.method == "GET":
         form.sector.data = project.sector_id or 0
-    if form.validate_on_submit():
-        try:
-            service.update_project(current_user, project, **_project_fields(form))
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return render_template("projects/edit.html", form=form, project=project), error.status_code
+    saved = run_form(form, lambda: service.update_project(current_user, project, **_project_fields(form)))
+    if saved:
         flash(_("Saved."), "success")
         return redirect(url_for("projects.manage", project_id=project.id))
-    return render_template("projects/edit.html", form=form, project=project), form_status(form)
+    return render_template("projects/edit.html", form=form, project=project), saved.status
 
 
 def _skill_choices():
@@ -141,7 +133,8 @@ def render_manage(project, status=200, **bound):
         "projects/manage.html", project=project, problems=service.problems(project),
         pending_pledges=len(pledges.pending_for_project(current_user, project)),
         holding_pledges=service.needs_holding_pledges(project),
-        without_rate=pledges.currencies_without_rate({n.currency for n in project.needs if n.currency}), close_form=ReasonForm(prefix="close", formdata=None),
+        without_rate=pledges.currencies_without_rate({n.currency for n in project.needs if n.currency}),
+        close_form=ReasonForm(prefix="close", formdata=None),
         changes=readable_changes(project), **forms,
     ), status
 
@@ -154,15 +147,20 @@ def manage(project_id):
 
 def _edit_action(project, form_name, form, action, success_message):
     """Run one editor action: validate its form, call the service, or show the page with errors."""
-    if not form.validate_on_submit():
-        return render_manage(project, 422, **{form_name: form})
-    try:
-        action(form)
-    except DomainError as error:
-        show_error_on_form(form, error)
-        return render_manage(project, error.status_code, **{form_name: form})
+    done = run_form(form, lambda: action(form))
+    if not done:
+        return render_manage(project, done.status, **{form_name: form})
     flash(success_message, "success")
     return redirect(url_for("projects.manage", project_id=project.id))
+
+
+def _manage_button(project, action, success_message, endpoint="projects.manage"):
+    """A button of the editor (no form to show again): the service's refusal is flashed on the page."""
+    done = run_action(action)
+    if not done:
+        return render_manage(project, done.status)
+    flash(success_message, "success")
+    return redirect(url_for(endpoint, project_id=project.id))
 
 
 @bp.post("/<id:project_id>/needs/funds")
@@ -240,9 +238,7 @@ REMOVERS = {
 @login_required
 def remove_item(project_id, collection, item_id):
     project = _editable(project_id)
-    REMOVERS[collection](current_user, project, item_id)
-    flash(_("Removed."), "success")
-    return redirect(url_for("projects.manage", project_id=project.id))
+    return _manage_button(project, lambda: REMOVERS[collection](current_user, project, item_id), _("Removed."))
 
 
 @bp.post("/<id:project_id>/needs/<id:need_id>/close")
@@ -257,22 +253,16 @@ def close_need(project_id, need_id):
 @login_required
 def set_cover(project_id, photo_id):
     project = _editable(project_id)
-    service.set_cover(current_user, project, photo_id)
-    flash(_("The cover photo has been changed."), "success")
-    return redirect(url_for("projects.manage", project_id=project.id))
+    return _manage_button(project, lambda: service.set_cover(current_user, project, photo_id),
+                          _("The cover photo has been changed."))
 
 
 @bp.post("/<id:project_id>/submit")
 @login_required
 def submit(project_id):
     project = _editable(project_id)
-    try:
-        service.submit_project(current_user, project)
-    except DomainError as error:
-        flash(error.message, "error")
-        return render_manage(project, error.status_code)
-    flash(_("Sent for review. A moderator will publish it or tell you what to change."), "success")
-    return redirect(url_for("projects.manage", project_id=project.id))
+    return _manage_button(project, lambda: service.submit_project(current_user, project),
+                          _("Sent for review. A moderator will publish it or tell you what to change."))
 
 
 @bp.post("/<id:project_id>/overfunding")
@@ -280,19 +270,17 @@ def submit(project_id):
 def overfunding(project_id):
     project = _editable(project_id)
     allowed = request.form.get("allowed") == "1"
-    service.set_overfunding(current_user, project, allowed)
-    flash(_("Money is still accepted once the targets are met.") if allowed
-          else _("No money is accepted beyond the targets."), "success")
-    return redirect(url_for("projects.manage", project_id=project.id))
+    return _manage_button(project, lambda: service.set_overfunding(current_user, project, allowed),
+                          _("Money is still accepted once the targets are met.") if allowed
+                          else _("No money is accepted beyond the targets."))
 
 
 @bp.post("/<id:project_id>/start")
 @login_required
 def start(project_id):
     project = _editable(project_id)
-    service.start_work(current_user, project)
-    flash(_("The project is marked as in progress."), "success")
-    return redirect(url_for("projects.detail", project_id=project.id))
+    return _manage_button(project, lambda: service.start_work(current_user, project),
+                          _("The project is marked as in progress."), endpoint="projects.detail")
 
 
 @bp.post("/<id:project_id>/cancel")
@@ -311,6 +299,14 @@ def _milestone_choices(project):
     return [(0, "—")] + [(m.id, m.title) for m in project.milestones]
 
 
+def _spending_lines(form):
+    return [
+        (line.form.milestone.data, line.form.amount.data, line.form.purpose.data, line.form.receipt.data)
+        for line in form.spending
+        if line.form.amount.data or line.form.purpose.data or line.form.milestone.data
+    ]
+
+
 @bp.route("/<id:project_id>/updates/new", methods=["GET", "POST"])
 @login_required
 def new_update(project_id):
@@ -318,21 +314,13 @@ def new_update(project_id):
     form = UpdateForm()
     for line in form.spending:
         line.form.milestone.choices = _milestone_choices(project)
-    if form.validate_on_submit():
-        spending = [
-            (line.form.milestone.data, line.form.amount.data, line.form.purpose.data, line.form.receipt.data)
-            for line in form.spending
-            if line.form.amount.data or line.form.purpose.data or line.form.milestone.data
-        ]
-        photos = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
-        try:
-            service.post_update(current_user, project, body=form.body.data, spending=spending, photos=photos,
-                                final_report=form.final_report.data)
-        except DomainError as error:
-            show_error_on_form(form, error)
-            return render_template("projects/update_form.html", form=form, project=project), error.status_code
+    posted = run_form(form, lambda: service.post_update(
+        current_user, project, body=form.body.data, spending=_spending_lines(form),
+        photos=[f for f in (form.photos.data or []) if getattr(f, "filename", "")],
+        final_report=form.final_report.data))
+    if posted:
         flash(_("The update is published on the project page."), "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/update_form.html", form=form, project=project,
                            max_upload_mb=current_app.config.get("UPLOAD_MAX_BYTES", 0) // (1024 * 1024)), \
-        form_status(form)
+        posted.status

@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The public blueprint; its views are in routes.py."""
+from app.blueprints.public.routes import bp
 
-bp = Blueprint("public", __name__)
-
-from app.blueprints.public import routes  # noqa: E402,F401
+__all__ = ["bp"]

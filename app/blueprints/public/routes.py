@@ -1,14 +1,15 @@
-from flask import abort, current_app, jsonify, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.blueprints import redirect_next
-from app.blueprints.public import bp
 from app.csv_export import csv_response
 from app.extensions import db
 from app.forms import query_int
 from app.services import projects as projects_service
 from app.services.accounts import set_language
+
+bp = Blueprint("public", __name__)
 
 
 @bp.get("/")

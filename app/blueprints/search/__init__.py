@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The search blueprint; its views are in routes.py."""
+from app.blueprints.search.routes import bp
 
-bp = Blueprint("search", __name__)
-
-from app.blueprints.search import routes  # noqa: E402,F401
+__all__ = ["bp"]

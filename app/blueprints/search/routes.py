@@ -1,17 +1,18 @@
 from urllib.parse import parse_qs, urlencode
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.blueprints.search import bp
+from app.blueprints.forms import run_action
 from app.blueprints.search.forms import SaveSearchForm
-from app.errors import DomainError
 from app.search import SearchUnavailable
 from app.search.query import SORTS, SearchQuery
 from app.pages.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
 from app.services import search as service
+
+bp = Blueprint("search", __name__)
 
 
 def search_url(query, **changes):
@@ -53,12 +54,10 @@ def save():
     if not form.validate_on_submit():
         flash(_("Please check the name: at most 120 characters."), "error")
         return redirect(search_url(query))
-    try:
-        saved = service.save_search(current_user, query, name=form.name.data)
-    except DomainError as error:
-        flash(error.message, "error")
+    saved = run_action(lambda: service.save_search(current_user, query, name=form.name.data))
+    if not saved:
         return redirect(search_url(query))
-    flash(_("Saved. We will email you when a new project matches “%(name)s”.", name=saved.name), "success")
+    flash(_("Saved. We will email you when a new project matches “%(name)s”.", name=saved.value.name), "success")
     return redirect(url_for("search.saved"))
 
 
@@ -81,12 +80,10 @@ def delete_saved(saved_id):
 @bp.post("/follow-home")
 @login_required
 def follow_home():
-    try:
-        saved = service.follow_home(current_user)
-    except DomainError as error:
-        flash(error.message, "error")
+    saved = run_action(lambda: service.follow_home(current_user))
+    if not saved:
         return redirect(url_for("search.saved"))
-    flash(_("Saved. We will email you when a new project matches “%(name)s”.", name=saved.name), "success")
+    flash(_("Saved. We will email you when a new project matches “%(name)s”.", name=saved.value.name), "success")
     return redirect(url_for("search.saved"))
 
 

@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The webhooks blueprint; its views are in routes.py."""
+from app.blueprints.webhooks.routes import bp
 
-bp = Blueprint("webhooks", __name__)
-
-from app.blueprints.webhooks import routes  # noqa: E402,F401
+__all__ = ["bp"]

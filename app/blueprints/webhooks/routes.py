@@ -1,10 +1,11 @@
 """Signed notifications from payment providers. Not a form: exempt from CSRF, proven by signature."""
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import force_locale
 
-from app.blueprints.webhooks import bp
 from app.extensions import csrf
 from app.payments import BadSignature, handle_stripe_event
+
+bp = Blueprint("webhooks", __name__)
 
 
 @bp.post("/stripe")
