@@ -1,15 +1,24 @@
 """Command-line entry points. Each command commits once at the end, or not at all."""
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from app import outbox, worker
 from app.errors import DomainError
 from app.extensions import db
-from app.services.accounts import check_password_rule
+from app.search import SearchUnavailable, backend
+from app.services.accounts import check_password_rule, find_user_by_email
+from app.services.demo import database_is_empty, load_demo_data
+from app.services.pledges import expire_pending
+from app.services.reference import seed_reference_data
+from app.services.users import create_admin, set_role
 
 
 def _fail(error):
@@ -30,8 +39,6 @@ def register(app):
 @click.command("seed")
 def seed_command():
     """Load regions, districts, municipalities, sectors and skills (safe to re-run)."""
-    from app.services.reference import seed_reference_data
-
     added = seed_reference_data()
     db.session.commit()
     click.echo("Reference data: " + ", ".join(f"{count} {name} added" for name, count in added.items()))
@@ -41,9 +48,6 @@ def seed_command():
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def demo_command(if_empty):
     """Load demo LSGs, officials, a moderator, an admin and members; print their passwords once."""
-    from app.services.demo import database_is_empty, load_demo_data
-    from app.services.reference import seed_reference_data
-
     if not database_is_empty():
         if if_empty:
             click.echo("Demo data: the database already has users; nothing loaded.")
@@ -66,8 +70,6 @@ users_cli = AppGroup("users", help="Accounts and roles.")
 @click.password_option(envvar="BIRGE_ADMIN_PASSWORD")
 def create_admin_command(email, name, password):
     """Create an admin account (or promote an existing one)."""
-    from app.services.users import create_admin
-
     try:
         with force_locale("en"):  # the operator's commands speak English
             check_password_rule(password)  # also when an existing account is only promoted
@@ -83,9 +85,6 @@ def create_admin_command(email, name, password):
 @click.argument("email")
 def grant_command(role, email):
     """Give a user a site role (moderator, admin, or back to member)."""
-    from app.services.accounts import find_user_by_email
-    from app.services.users import set_role
-
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
@@ -128,9 +127,7 @@ pledges_cli = AppGroup("pledges", help="Pledges of money and goods.")
 @click.option("--days", type=int, default=None, help="Override PLEDGE_PENDING_DAYS.")
 def expire_command(days):
     """Expire offline pledges that stayed unconfirmed for too long (audited)."""
-    from flask import current_app
 
-    from app.services.pledges import expire_pending
 
     days = days if days is not None else current_app.config["PLEDGE_PENDING_DAYS"]
     expired = expire_pending(days)
@@ -144,9 +141,7 @@ search_cli = AppGroup("search", help="The search index (derived from the databas
 @search_cli.command("reindex")
 def reindex_command():
     """Rebuild the index from the database (Elasticsearch: a new index, then an alias swap)."""
-    import time
 
-    from app.search import backend
 
     started = time.perf_counter()
     click.echo(f"Reindexing with the {backend().name} backend…")
@@ -159,8 +154,6 @@ def reindex_command():
 @search_cli.command("check")
 def check_command():
     """Compare the database with the index (counts and ids); exit 1 on drift."""
-    from app.search import SearchUnavailable, backend
-
     try:
         report = backend().check()
     except SearchUnavailable as error:
@@ -186,15 +179,11 @@ def worker_command(context, once, interval):
     it. `flask worker status` shows what waits and what is dead."""
     if context.invoked_subcommand is not None:
         return
-    import signal
-
-    from app.worker import run
-
     stopping = []
     before = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
-        run(interval=interval, once=once, should_stop=lambda: bool(stopping),
-            report=lambda done, failed: click.echo(f"outbox: {done} job(s) done, {failed} to retry later"))
+        worker.run(interval=interval, once=once, should_stop=lambda: bool(stopping),
+                   report=lambda done, failed: click.echo(f"outbox: {done} job(s) done, {failed} to retry later"))
     except KeyboardInterrupt:
         pass
     finally:
@@ -209,9 +198,7 @@ def _age(delta):
 @worker_command.command("status")
 def worker_status_command():
     """Jobs due, retrying later and dead; how long the oldest due job has waited; the dead ones."""
-    from app.outbox import status
-
-    now = status()
+    now = outbox.status()
     click.echo(f"due: {now.due}, retrying: {now.retrying}, dead: {now.dead}")
     click.echo(f"oldest due job: {_age(now.oldest_due) if now.oldest_due is not None else 'none'}")
     for job in now.dead_jobs:
@@ -225,8 +212,6 @@ def worker_status_command():
 @click.argument("job_ids", nargs=-1, type=int)
 def worker_revive_command(job_ids):
     """Retry dead jobs (these ids, or all of them) from a fresh count of attempts."""
-    from app.outbox import revive
-
-    count = revive(job_ids)
+    count = outbox.revive(job_ids)
     db.session.commit()
     click.echo(f"{count} dead job(s) will be retried.")

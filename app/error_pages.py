@@ -1,4 +1,5 @@
 """The one place where errors become responses: a page in the user's language, or JSON for the API."""
+import logging
 import time
 from datetime import timedelta
 
@@ -8,10 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import DomainError
+from app.errors import Conflict, DomainError
 from app.extensions import db, limiter
+
+log = logging.getLogger(__name__)
 
 TITLES = {
     400: _l("Bad request"),
@@ -64,6 +68,14 @@ def register(app):
     @app.errorhandler(DomainError)
     def domain_error(error):
         return error_response(error.status_code, error.message)
+
+    @app.errorhandler(IntegrityError)
+    def constraint_refused(error):
+        # Two requests wrote the same thing at once (a second membership request, a second
+        # profile): the check passed for both, the database's constraint let one through.
+        db.session.rollback()
+        log.info("a write refused by a database constraint: %s", error.orig)
+        return error_response(Conflict.status_code, Conflict.default_message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

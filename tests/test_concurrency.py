@@ -139,3 +139,26 @@ def test_five_card_pledges_for_everything_left_at_once_get_one_payment_intent(se
         Pledge.need_id == need.id, Pledge.stripe_payment_intent.is_not(None))).all()
     assert len(intents) == 1
 
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_the_same_membership_asked_five_times_at_once_is_one_request(served, local, attempt):
+    from app.models import LsgMembership
+    from tests.factories import make_lsg
+
+    lsg = make_lsg()
+    applicant = make_user()
+    sessions = [served.session_for(applicant, PASSWORD) for _ in range(5)]
+    url = f"{served.url}/lsgs/{lsg.id}/join"
+
+    responses = at_once([
+        (lambda s=s: s.post(url, data={"position": "Accountant"},
+                            allow_redirects=False, timeout=60))
+        for s in sessions])
+
+    no_server_errors(responses, served)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(LsgMembership.id)).filter_by(
+        user_id=applicant.id, lsg_id=lsg.id)) == 1
+    assert sorted(r.status_code for r in responses)[0] == 302
+    assert all(r.status_code in (302, 409) for r in responses)
