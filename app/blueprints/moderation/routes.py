@@ -11,7 +11,7 @@ from app.forms import query_int
 from app.models import Region, Sector
 from app.services import audit, memberships
 from app.services import projects as projects_service
-from app.services.project_pages import readable_changes
+from app.pages.project import readable_changes
 
 bp = Blueprint("moderation", __name__)
 

@@ -20,7 +20,7 @@ from app.forms import query_int
 from app.models import Sector, Skill
 from app.services import pledges
 from app.services import projects as service
-from app.services.project_pages import project_page, readable_changes
+from app.pages.project import project_page, readable_changes
 
 bp = Blueprint("projects", __name__)
 

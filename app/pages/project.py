@@ -1,4 +1,6 @@
-"""What a project page shows, assembled from a version of the project (published or working)."""
+"""What a project page shows, assembled from a version of the project (published or working).
+
+It reads the project services (versions, spending) and the ledger; the project views use it."""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -6,7 +8,7 @@ from app.extensions import db
 from app.markdown import render_markdown
 from app.models import Municipality, NeedKind, Sector, ShareSource, Skill
 from app.money import format_money, percent
-from app.services.pledges import confirmed_diaspora_money, confirmed_totals
+from app.ledger import confirmed_diaspora_money, confirmed_totals
 from app.services.projects import changes_since_review, is_stale, milestone_spending, snapshot
 
 
