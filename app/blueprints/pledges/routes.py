@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.authz import can_edit_project
 from app.blueprints.forms import flash_form_errors, run_action, run_form
 from app.blueprints.pledges.forms import ConfirmForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm
 from app.models import NeedKind
@@ -83,10 +82,7 @@ def _render_incoming(project, status=200, **bound):
 @bp.get("/projects/<id:project_id>")
 @login_required
 def incoming(project_id):
-    project = visible_project(current_user, project_id)
-    if not can_edit_project(current_user, project):
-        abort(403)
-    return _render_incoming(project)
+    return _render_incoming(visible_project(current_user, project_id))
 
 
 def _decide(pledge_id, form, decide, message):

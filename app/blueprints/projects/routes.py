@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.authz import can_edit_project, can_see_unpublished_project
+from app.authz import can_see_unpublished_project
 from app.blueprints.forms import run_action, run_form
 from app.blueprints.projects.forms import (
     FundsNeedForm,
@@ -88,10 +88,7 @@ def new():
 
 
 def _editable(project_id):
-    project = service.visible_project(current_user, project_id)
-    if not can_edit_project(current_user, project):
-        abort(403)
-    return project
+    return service.editable_project(current_user, project_id)
 
 
 @bp.route("/<id:project_id>/edit", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from app.services.projects.editing import (
     update_project,
 )
 from app.services.projects.lookups import (
+    editable_project,
     get_project,
     lsgs_of_official,
     projects_of_official,
@@ -63,6 +64,7 @@ __all__ = [
     "create_project",
     "decide_many",
     "diff",
+    "editable_project",
     "get_project",
     "is_stale",
     "lsgs_of_official",

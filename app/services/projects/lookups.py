@@ -1,5 +1,5 @@
 """Finding projects, and who sees which: drafts and rejected projects look missing to the public."""
-from app.authz import can_see_unpublished_project, is_official_of
+from app.authz import can_edit_project, can_see_unpublished_project, is_official_of, require
 from app.errors import NotFound
 from app.extensions import db
 from app.models import PUBLIC_STATUSES, Project
@@ -18,6 +18,13 @@ def visible_project(viewer, project_id):
     if project.is_public or can_see_unpublished_project(viewer, project):
         return project
     raise NotFound()
+
+
+def editable_project(official, project_id):
+    """The project if this official may work on it (its LSG's); missing or forbidden otherwise."""
+    project = visible_project(official, project_id)
+    require(can_edit_project, official, project)
+    return project
 
 
 def published_projects(*, page=1, per_page=12):
