@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-import stripe
 
 from app.errors import Conflict
 from app.extensions import db
@@ -15,36 +14,22 @@ from app.models._common import utcnow
 from app.services import pledges as pledge_service
 from app.services import projects as project_service
 from tests.factories import make_official, make_project, make_user
-from tests.stripe_server import SECRET_KEY, event_payload, localstripe, sign  # noqa: F401
-from tests.test_payments import deliver, intent_object, start, wait_for
+from tests.stripe_server import event_payload, localstripe, sign  # noqa: F401
+from tests.test_payments import (  # noqa: F401  (fixtures shared with the card payment tests)
+    deliver,
+    funds_need,
+    intent_object,
+    published,
+    start,
+    stripe_client,
+    wait_for,
+    webhook_url,
+)
 
 
 @pytest.fixture
 def app_overrides(localstripe, mailbox):  # noqa: F811
     return {**localstripe.app_config(), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port}
-
-
-@pytest.fixture
-def webhook_url(live_server, localstripe):  # noqa: F811
-    url = live_server + "/webhooks/stripe"
-    localstripe.register_webhook(url)
-    return url
-
-
-@pytest.fixture
-def stripe_client(localstripe):  # noqa: F811
-    return stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe.url})
-
-
-@pytest.fixture
-def published(app):
-    official = make_official()
-    project = make_project(official, publish=True, budget=100_000_00)  # funds need: 50 000 som
-    return official, project
-
-
-def funds_need(project):
-    return next(n for n in project.needs if n.kind == NeedKind.FUNDS)
 
 
 def counted(need):

@@ -13,7 +13,7 @@ from app.models import Pledge, PledgeKind, PledgeMethod, PledgeStatus, ProjectSt
 from app.models._common import lock_for_update, utcnow
 from app.outbox import enqueue
 from app.services.audit import record_event
-from app.services.decisions import decide
+from app.services.decisions import decide, required_reason
 from app.services.pledges.making import hold_money
 
 P = PledgeStatus
@@ -50,10 +50,7 @@ def accept_offer(official, pledge):
 
 def decline_offer(official, pledge, *, reason):
     require(can_edit_project, official, pledge.project)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Please give a reason for your decision."), field="reason")
-    move_pledge(official, pledge, P.DECLINED, "pledge.declined", reason=reason)
+    move_pledge(official, pledge, P.DECLINED, "pledge.declined", reason=required_reason(reason))
     return pledge
 
 
@@ -92,10 +89,7 @@ def confirm_pledge(official, pledge, *, reference=""):
 
 def reject_pledge(official, pledge, *, reason):
     require(can_edit_project, official, pledge.project)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Please give a reason for your decision."), field="reason")
-    move_pledge(official, pledge, P.REJECTED, "pledge.rejected", reason=reason)
+    move_pledge(official, pledge, P.REJECTED, "pledge.rejected", reason=required_reason(reason))
     return pledge
 
 

@@ -27,6 +27,7 @@ from app.models import (
 from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
 from app.services.audit import record_event
+from app.services.decisions import required_reason
 from app.uploads import store_image
 
 # Kyrgyzstan's bounding box, with a margin: a map point outside it is a typo.
@@ -169,12 +170,10 @@ def close_need(official, project, need_id, *, reason):
     """No new pledges on this need; what it holds stays, for its officials to confirm or reject."""
     require(can_edit_project, official, project)
     need = _owned(Need, project, need_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Please give a reason for your decision."), field="reason")
+    reason = required_reason(reason, limit=2000)
     if need.closed_at is not None:
         raise InvalidTransition(_("This need is already closed."))
-    need.closed_at, need.closed_reason = utcnow(), reason[:2000]
+    need.closed_at, need.closed_reason = utcnow(), reason
     db.session.flush()
     record_event(official, "need.closed", need, reason=need.closed_reason, project_id=project.id)
     return need
