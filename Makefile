@@ -1,4 +1,5 @@
-# Birge: `make run` serves the app on http://127.0.0.1:5000; `make test` runs every test.
+# Birge: `make run` serves the app on http://127.0.0.1:5000 (`make run PORT=8080 HOST=0.0.0.0`
+# for another address); `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,10 +34,14 @@ db: install translations
 	@# A database from before search (or restored from a backup) gets its index rebuilt.
 	@$(BIN)/flask search check >/dev/null 2>&1 || $(BIN)/flask search reindex
 
-# The worker (search alerts) runs beside the web server and stops with it.
+# The worker (search alerts) runs beside the web server and stops with it. Links in mail follow
+# the address served, unless PUBLIC_URL is set.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 run: db
+	export PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # The production shape on one machine (docs/deployment.md): gunicorn and `flask worker`s,
 # configured from the environment only (BIRGE_CONFIG=production needs SECRET_KEY).

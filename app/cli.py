@@ -44,21 +44,40 @@ def seed_command():
     click.echo("Reference data: " + ", ".join(f"{count} {name} added" for name, count in added.items()))
 
 
+DEMO_ACCOUNTS_FILE = "demo-accounts.txt"  # under the instance folder, beside the SQLite database
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def demo_command(if_empty):
-    """Load demo LSGs, officials, a moderator, an admin and members; print their passwords once."""
+    """Load demo LSGs, officials, a moderator, an admin and members; print their passwords and keep
+    them in instance/demo-accounts.txt (mode 0600)."""
+    path = os.path.join(current_app.instance_path, DEMO_ACCOUNTS_FILE)
     if not database_is_empty():
         if if_empty:
             click.echo("Demo data: the database already has users; nothing loaded.")
+            if os.path.exists(path):
+                click.echo(f"The demo accounts and their passwords are in {path}.")
             return
         raise click.ClickException("The database already has users; demo data loads only into an empty one.")
     seed_reference_data()
     credentials = load_demo_data()
     db.session.commit()
-    click.echo("Demo accounts (passwords are shown only this once):")
-    for email, role, password in credentials:
-        click.echo(f"  {email:<28} {password:<14} {role}")
+    lines = [f"  {email:<28} {password:<14} {role}" for email, role, password in credentials]
+    click.echo("Demo accounts:")
+    click.echo("\n".join(lines))
+    _write_private(path, "Demo accounts of this database (email, password, role):\n" + "\n".join(lines) + "\n")
+    click.echo(f"These passwords are also in {path} (readable only by you).")
+
+
+def _write_private(path, text):
+    """Write text to a file only its owner may read, from its first byte (never world-readable)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.exists(path):
+        os.remove(path)  # a file left by an earlier database, perhaps with a wider mode
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 users_cli = AppGroup("users", help="Accounts and roles.")

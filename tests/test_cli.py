@@ -1,8 +1,25 @@
 """The operator's commands: seed, demo, users create-admin, users grant."""
+import os
+import stat
+
+import pytest
+
 from app.extensions import db
 from app.models import (AuditEvent, District, Lsg, LsgMembership, MembershipStatus, Project, ProjectStatus,
                         Region, Role, User)
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def instance_dir(app, tmp_path, monkeypatch):
+    """`flask demo` writes its passwords under the instance folder: a scratch one, not the checkout's."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    return tmp_path / "instance"
+
+
+def _printed_credentials(output):
+    return {fields[0]: fields[1] for fields in (line.split() for line in output.splitlines())
+            if fields and fields[0].endswith("@birge.example")}
 
 
 def test_seed_is_idempotent_and_complete(runner):
@@ -46,8 +63,7 @@ def test_create_admin_refuses_a_short_password(runner):
 def test_demo_loads_once_and_prints_working_passwords(runner, client):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output
-    lines = [line.split() for line in result.output.splitlines() if "@birge.example" in line]
-    credentials = {fields[0]: fields[1] for fields in lines}
+    credentials = _printed_credentials(result.output)
     assert {"admin@birge.example", "moderator@birge.example"} <= set(credentials)
     assert db.session.scalar(db.select(db.func.count(Lsg.id))) == 4
     approved = db.session.scalar(db.select(db.func.count(LsgMembership.id)).filter_by(status=MembershipStatus.APPROVED))
@@ -78,3 +94,34 @@ def test_demo_shows_published_projects_of_every_kind_with_photos(runner, client)
     photo = page.split('/media/')[1].split('"')[0]
     assert client.get(f"/media/{photo}").status_code == 200
     assert db.session.scalar(db.select(db.func.count(Project.id)).where(Project.status == ProjectStatus.SUBMITTED)) == 1
+
+
+def test_demo_keeps_its_passwords_in_a_file_only_the_owner_reads(runner, client, instance_dir):
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    path = instance_dir / "demo-accounts.txt"
+    assert f"These passwords are also in {path}" in result.output
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    printed = _printed_credentials(result.output)
+    assert len(printed) == 9
+    assert _printed_credentials(path.read_text(encoding="utf-8")) == printed
+    official = db.session.scalar(db.select(User).filter_by(email="atbashy@birge.example"))
+    assert official.check_password(printed["atbashy@birge.example"])
+
+    written = path.read_bytes()
+    again = runner.invoke(args=["demo", "--if-empty"])  # the next `make run`
+    assert again.exit_code == 0 and "nothing loaded" in again.output
+    assert f"The demo accounts and their passwords are in {path}." in again.output
+    assert path.read_bytes() == written and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_demo_replaces_a_file_left_by_an_earlier_database(runner, instance_dir):
+    instance_dir.mkdir()
+    stale = instance_dir / "demo-accounts.txt"
+    stale.write_text("admin@birge.example old-password admin\n")
+    stale.chmod(0o644)
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "old-password" not in stale.read_text(encoding="utf-8")
+    assert _printed_credentials(stale.read_text(encoding="utf-8")) == _printed_credentials(result.output)
+    assert stat.S_IMODE(os.stat(stale).st_mode) == 0o600

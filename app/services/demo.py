@@ -73,7 +73,7 @@ def load_demo_data():
             what, lsg_index, position = kind
             membership = request_membership(user, lsgs[lsg_index], position=position)
             if what == "official":
-                approve_membership(moderator, membership, reason="Demo: identity checked by phone.")
+                approve_membership(moderator, membership, reason="Личность и должность подтверждены по телефону.")
                 officials[lsgs[lsg_index].name_en] = user
             credentials.append((email, f"{what} ({lsgs[lsg_index].name_en})", secret))
     created = load_demo_projects(officials, moderator)

@@ -197,7 +197,7 @@ def load_demo_projects(officials, moderator):
     for code, slots, verified in (("surgeon", 3, True), ("anaesthetist", 2, True), ("nurse", 4, False)):
         projects.add_need(official, surgery, "skill", skill=_skill(code), slots=slots, starts_on=week_start,
                           ends_on=week_end, on_site=True, verified_required=verified,
-                          requirements="Лицензия / диплом талап кылынат" if verified else "")
+                          requirements="Пландуу операцияларда иштөө тажрыйбасы" if verified else "")
     projects.add_need(official, surgery, "funds", title="Дары-дармек жана жол кире", target_amount=500_000 * SOM,
                       currency="KGS")
     _plan(official, surgery, [("lsg", 400_000, "Оорукананын бюджети", ""), ("diaspora", 500_000, "", "")],
