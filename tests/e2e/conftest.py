@@ -74,3 +74,11 @@ def log_in(page, base, user, password=None):
     page.locator("#password").fill(password or PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
+
+
+def open_menu(page):
+    """Open the header's user menu (account, contributions, moderation, admin, language, log out)."""
+    menu = page.locator(".user-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return menu

@@ -4,6 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from app.models import Role
+from tests.e2e.conftest import open_menu
 from tests.factories import PASSWORD, make_lsg, make_user
 
 
@@ -20,7 +21,7 @@ def test_register_login_switch_language_logout(live_server, new_page, screenshot
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome to Birge, Asel Bekova!")).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
+    open_menu(page).get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
 
     page.get_by_role("link", name="Log in").first.click()
@@ -32,13 +33,13 @@ def test_register_login_switch_language_logout(live_server, new_page, screenshot
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("You are logged in.")).to_be_visible()
 
-    page.get_by_role("button", name="Кыргызча").click()
+    open_menu(page).get_by_role("button", name="Кыргызча").click()
     expect(page.locator("html")).to_have_attribute("lang", "ky")
-    expect(page.get_by_role("button", name="Чыгуу")).to_be_visible()
+    expect(open_menu(page).get_by_role("button", name="Чыгуу")).to_be_visible()
     screenshot(page, "2-kyrgyz")
-    page.get_by_role("button", name="Русский").click()
+    open_menu(page).get_by_role("button", name="Русский").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    page.get_by_role("button", name="Выйти").click()
+    open_menu(page).get_by_role("button", name="Выйти").click()
     expect(page.get_by_role("link", name="Войти").first).to_be_visible()
 
 
@@ -49,7 +50,7 @@ def test_join_an_lsg_and_a_moderator_approves_with_an_audit_record(live_server, 
     official = new_page(phone=True, locale="ru-RU")
     official.goto(live_server + "/auth/register")
     expect(official.locator("html")).to_have_attribute("lang", "ru")
-    official.get_by_role("button", name="Кыргызча").click()
+    open_menu(official).get_by_role("button", name="Кыргызча").click()
     expect(official.locator("html")).to_have_attribute("lang", "ky")
     official.locator("#name").fill("Нурлан Асанов")
     official.locator("#email").fill("nurlan@example.kg")
