@@ -1,4 +1,5 @@
 """Projects: the officials' editor, the review workflow, public pages, updates and spending."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -137,7 +138,9 @@ def test_the_whole_review_workflow(client, login_as):
 
     login_as(moderator)
     review = client.get(f"/moderation/projects/{project.id}").get_data(as_text=True)
-    assert "Bridge over the Naryn river" in review and "Footbridge over the Naryn" in review  # the diff
+    diff = review[review.index('id="diff-heading"'):review.index('id="submission-heading"')]
+    assert re.search(r'<del class="diff-del">.*?</span>Bridge<.*?<ins class="diff-ins">.*?</span>Footbridge<'
+                     r'.*?over the Naryn.*?<del class="diff-del">.*?</span>river<', diff)  # the diff, word by word
     response = client.post(f"/moderation/projects/{project.id}", data={"decision": "publish", "reason": "Estimate attached."})
     assert response.status_code == 302
     db.session.refresh(project)

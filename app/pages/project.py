@@ -4,12 +4,18 @@ It reads the project services (versions, spending) and the ledger; the project v
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
-from app.markdown import render_markdown
+from app.markdown import plain_text, render_markdown
 from app.models import Municipality, NeedKind, Sector, ShareSource, Skill
 from app.money import format_money, percent
 from app.ledger import confirmed_diaspora_money, confirmed_totals
+from app.pages.word_diff import DELETE, INSERT, Segment, changed, word_diff
 from app.services.projects import changes_since_review, is_stale, milestone_spending, snapshot
+from app.services.projects.versions import LIST_FIELDS, SCALAR_FIELDS
 
 
 @dataclass
@@ -194,3 +200,146 @@ def readable_changes(project):
             before, after = [before] if before not in (None, "") else [], [after] if after not in (None, "") else []
         readable.append((name, before, after))
     return readable
+
+
+# ---------------------------------------------------------------- what changed, for the review page
+
+TEXT_FIELDS = ("title", "summary", "description")
+SHARE_SOURCES = {"lsg": _l("The LSG's own funds"), "programme": _l("Government or donor programme"),
+                 "diaspora": _l("Diaspora"), "other": _l("Other")}
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+
+
+@dataclass
+class ChangeLine:
+    action: str  # ADDED, REMOVED or CHANGED
+    segments: list[Segment]
+
+
+@dataclass
+class FieldChange:
+    field: str
+    lines: list[ChangeLine]
+
+
+class _Names:
+    """Readable names for the codes a snapshot keeps, looked up once per page."""
+
+    def __init__(self):
+        self.skills = {s.code: s.name for s in db.session.scalars(db.select(Skill))}
+        self.sectors = {s.code: s.name for s in db.session.scalars(db.select(Sector))}
+
+    def municipality(self, code):
+        place = db.session.scalar(db.select(Municipality).filter_by(code=code)) if code else None
+        return place.name if place else (code or "")
+
+
+def _date(value):
+    return format_date(_day(value), "medium") if value else ""
+
+
+def _scalar_text(name, value, snap, names):
+    if value in (None, ""):
+        return ""
+    if name == "budget":
+        return format_money(value, snap["currency"])
+    if name in ("starts_on", "ends_on"):
+        return _date(value)
+    if name == "sector":
+        return names.sectors.get(value, value)
+    if name == "municipality":
+        return names.municipality(value)
+    if name in ("lat", "lon"):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _need_text(need, names):
+    if need["kind"] == NeedKind.FUNDS.value:
+        return f"{need['title']}: {format_money(need['target_amount'], need['currency'])}"
+    if need["kind"] == NeedKind.SKILL.value:
+        parts = [names.skills.get(need["skill"], need["skill"] or ""), f"× {need['slots']}",
+                 f"{_date(need['starts_on'])} – {_date(need['ends_on'])}", _("on site") if need["on_site"] else _("remote")]
+        if need["verified_required"]:
+            parts.append(_("verified credential required"))
+        if need["requirements"]:
+            parts.append(need["requirements"])
+        return ", ".join(([need["title"]] if need["title"] else []) + parts)
+    amount = f"{need['quantity']} {need['unit'] or ''}".strip()
+    item = f" ({need['item']})" if need["item"] and need["item"] != need["title"] else ""
+    return f"{need['title'] or need['item']}{item}: {amount}"
+
+
+def _item_text(name, item, snap, names):
+    currency = snap["currency"]
+    if name == "needs":
+        return _need_text(item, names)
+    if name == "shares":
+        label = f" ({item['label']})" if item["label"] else ""
+        text = f"{SHARE_SOURCES.get(item['source'], item['source'])}{label}: {format_money(item['planned'], currency)}"
+        return f"{text}. {_('Released when:')} {item['condition']}" if item["conditional"] else text
+    if name == "milestones":
+        due = f", {_date(item['due_on'])}" if item["due_on"] else ""
+        return f"{item['title']}{due}: {format_money(item['amount'], currency)}"
+    cover = f" ({_('cover')})" if item.get("is_cover") else ""
+    return f"{item.get('caption') or item.get('filename', '')}{cover}"
+
+
+def _whole(op, text):
+    return [Segment(op, text)] if text else []
+
+
+def _list_lines(name, before, after, names):
+    """Added, removed and changed items of a list, matched by their ids."""
+    old = {item.get("id"): item for item in before.get(name) or []}
+    new = {item.get("id"): item for item in after.get(name) or []}
+    lines = []
+    for key, item in old.items():
+        if key not in new:
+            lines.append(ChangeLine(REMOVED, _whole(DELETE, _item_text(name, item, before, names))))
+    for key, item in new.items():
+        text = _item_text(name, item, after, names)
+        if key not in old:
+            lines.append(ChangeLine(ADDED, _whole(INSERT, text)))
+            continue
+        segments = word_diff(_item_text(name, old[key], before, names), text)
+        if changed(segments):
+            lines.append(ChangeLine(CHANGED, segments))
+    return lines
+
+
+def _text_diff(name, old, new):
+    """The words a reader sees; for a description whose words stayed but whose Markdown changed (a
+    link's address, say), the Markdown's words, so that no change is hidden."""
+    if name != "description":
+        return word_diff(old, new)
+    segments = word_diff(plain_text(old), plain_text(new))
+    return segments if changed(segments) else word_diff(old, new)
+
+
+def review_changes(project):
+    """[FieldChange] since the last review, in the reader's words: a word diff for the texts (the
+    description's plain words, not its Markdown), old and new values, and one line for each item
+    added, removed or changed. Empty on a first review."""
+    before = project.reviewed_snapshot
+    if before is None:
+        return []
+    after, names = snapshot(project), _Names()
+    changes = []
+    for name in SCALAR_FIELDS:
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in TEXT_FIELDS:
+            segments = _text_diff(name, old or "", new or "")
+            lines = [ChangeLine(CHANGED, segments)] if changed(segments) else []
+        else:
+            lines = [ChangeLine(CHANGED, _whole(DELETE, _scalar_text(name, old, before, names))
+                                + _whole(INSERT, _scalar_text(name, new, after, names)))]
+        if lines:
+            changes.append(FieldChange(name, lines))
+    for name in LIST_FIELDS:
+        lines = _list_lines(name, before, after, names) if before.get(name) != after[name] else []
+        if lines:
+            changes.append(FieldChange(name, lines))
+    return changes

@@ -92,7 +92,7 @@ def test_project_from_draft_to_published_with_an_update(live_server, new_page, s
 
     review.goto(live_server + "/moderation/projects")
     review.get_by_role("link", name="Surgery week at the At-Bashy hospital").click()
-    expect(review.locator("table.diff")).to_contain_text("Nurse")
+    expect(review.locator(".changes")).to_contain_text("Nurse")
     review.get_by_label("Decision").select_option("publish")
     review.get_by_label("Reason", exact=False).fill("Hospital letter checked.")
     screenshot(review, "2-review")

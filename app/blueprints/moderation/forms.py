@@ -24,8 +24,10 @@ class AuditFilterForm(FlaskForm):
 
 
 class ProjectDecisionForm(FlaskForm):
+    # No decision is chosen for the moderator: the placeholder comes first and is refused.
     decision = SelectField(_l("Decision"), choices=[
-        ("publish", _l("Publish")), ("request_changes", _l("Request changes")), ("reject", _l("Reject"))])
+        ("", _l("Choose a decision")), ("publish", _l("Publish")), ("request_changes", _l("Request changes")),
+        ("reject", _l("Reject"))], validators=[DataRequired(message=_l("Choose a decision."))])
     reason = TextAreaField(
         _l("Reason (shown to the officials; public for publish and reject)"),
         validators=[DataRequired(message=_l("Please give a reason for your decision.")),

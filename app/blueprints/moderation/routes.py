@@ -11,7 +11,7 @@ from app.forms import query_int
 from app.models import Region, Sector
 from app.services import audit, memberships
 from app.services import projects as projects_service
-from app.pages.project import readable_changes
+from app.pages.project import project_page, review_changes
 
 bp = Blueprint("moderation", __name__)
 
@@ -148,7 +148,8 @@ def projects_queue():
 def _render_project(project, form, unpublish_form, status=200):
     return render_template(
         "moderation/project_detail.html", project=project, form=form, unpublish_form=unpublish_form,
-        changes=readable_changes(project), problems=projects_service.problems(project),
+        page=project_page(project, working_copy=True), changes=review_changes(project),
+        problems=projects_service.problems(project),
     ), status
 
 
