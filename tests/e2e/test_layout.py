@@ -64,10 +64,10 @@ def paths(app, w):
                        url_for("projects.detail", project_id=project.id)],
             "official": [url_for("projects.mine"), url_for("pledges.incoming", project_id=project.id),
                          url_for("pledges.lsg_statement", lsg_id=lsg.id)],
-            # The moderation queues' tables are the moderation templates' part of issue 14: their
-            # pages join this list when those tables stack (memberships, credentials, projects, audit).
             "moderator": [url_for("public.index"), url_for("projects.detail", project_id=project.id),
-                          url_for("public.decisions")],
+                          url_for("public.decisions"), url_for("moderation.memberships_queue"),
+                          url_for("moderation.credentials_queue"), url_for("moderation.projects_queue"),
+                          url_for("moderation.audit_log")],
             "admin": [url_for("admin.index"), url_for("admin.municipalities"), url_for("admin.lsgs"),
                       url_for("admin.rates")],
         }
