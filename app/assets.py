@@ -14,10 +14,11 @@ the responsive sources of stored photos.
 """
 import hashlib
 import os
+import stat
 
 from flask import current_app, request, url_for
-from flask_compress import Compress
 
+from app.extensions import compress
 from app.image_variants import picture_sources
 from app.uploads import image_path
 
@@ -30,11 +31,6 @@ TEXT_TYPES = [
     "application/json", "application/manifest+json", "image/svg+xml",
 ]
 
-compress = Compress()
-# {path: (mtime_ns, size, digest)}: recomputed when the file changes (a restart is not needed
-# after editing a stylesheet in development).
-_digests = {}
-
 
 def init_app(app):
     # Brotli first where the browser offers it (every current one does), gzip for the others.
@@ -45,6 +41,9 @@ def init_app(app):
     app.config.setdefault("COMPRESS_MIMETYPES", TEXT_TYPES)
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     compress.init_app(app)
+    # {path: (mtime_ns, size, digest)}: recomputed when the file changes (no restart is needed
+    # after editing a stylesheet in development).
+    app.extensions["asset_digests"] = {}
     app.after_request(cache_static_files)
     app.add_template_global(asset_url)
     app.add_template_global(image_sources)
@@ -57,14 +56,15 @@ def fingerprint(filename):
         status = os.stat(path)
     except (OSError, ValueError):
         return None
-    if not os.path.isfile(path):
+    if not stat.S_ISREG(status.st_mode):  # a folder (the map's marker images)
         return None
-    known = _digests.get(path)
+    digests = current_app.extensions["asset_digests"]
+    known = digests.get(path)
     if known and known[:2] == (status.st_mtime_ns, status.st_size):
         return known[2]
     with open(path, "rb") as file:
         digest = hashlib.sha256(file.read()).hexdigest()[:16]
-    _digests[path] = (status.st_mtime_ns, status.st_size, digest)
+    digests[path] = (status.st_mtime_ns, status.st_size, digest)
     return digest
 
 
