@@ -31,7 +31,7 @@ def create_app(config_name=None, overrides=None):
 
 def register_extensions(app):
     from app import models  # noqa: F401  (every model registered on the metadata)
-    from app import search
+    from app import assets, search
     from sqlalchemy import event
 
     from app.extensions import babel, csrf, db, enforce_foreign_keys, limiter, login_manager, migrate
@@ -54,6 +54,7 @@ def register_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.login_message = _l("Please log in to see this page.")
     search.init_app(app)
+    assets.init_app(app)
 
 
 def register_url_converters(app):

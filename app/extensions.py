@@ -1,5 +1,6 @@
 """Extensions, created unbound here and bound to an app in create_app()."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,6 +29,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()  # configured and bound by app/assets.py
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -2,7 +2,9 @@
 
 Only a fresh encoding of the pixels is ever stored, so nothing from the upload (metadata,
 hidden payloads) reaches the stored file. Output formats: WebP stays WebP, a PNG with
-transparency stays PNG, everything else becomes a progressive JPEG (quality 85).
+transparency stays PNG, everything else becomes a progressive JPEG (quality 85). A photo that
+pages show (``responsive=True``) also gets narrower copies and WebP beside them
+(app/image_variants.py), stored and removed with it.
 """
 import io
 import os
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
+from app.image_variants import encode_variants
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 # Decoding and re-encoding run in the web worker: 16 MP (a 4:3 photo of 4600 × 3450, more than
@@ -29,7 +32,8 @@ MAX_PIXELS = 16_000_000
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 ONE_YEAR = 365 * 24 * 3600
 
-_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|webp)")
+# A stored original, or one of its variants (<stem>-<width>w.<extension>).
+_NAME = re.compile(r"[0-9a-f]{32}(?:-[1-9][0-9]{0,3}w)?\.(?:jpg|png|webp)")
 # Markup a browser or interpreter would act on. Tag names must be followed by what ends a tag
 # name, so that short ones like "<svg" do not turn up by chance in compressed pixel data.
 _MARKUP = re.compile(rb"<(?:script|html|svg|iframe|!doctype)[\s/>]|<\?php|javascript:")
@@ -62,32 +66,39 @@ class StoredImage:
     content_type: str
 
 
-def store_image(file_storage, *, max_side=2000, private=False):
+def store_image(file_storage, *, max_side=2000, private=False, responsive=False):
     """Check an uploaded image, re-encode it without metadata and store it; raise InvalidInput.
 
     A private image (a licence, a diploma) goes to a folder /media never serves; it reaches only
-    the people a view checks, through image_path(name, private=True)."""
+    the people a view checks, through image_path(name, private=True). A responsive image (a
+    photo pages show) is stored with its variants."""
     data = _read_limited(file_storage)
     image = _open(data)
     try:
         if _has_hidden_content(data, image.format):
             raise InvalidInput(_("This file is not a plain image and was refused."))
-        encoded, extension, (width, height) = _reencode(image, max_side)
+        encoded, extension, pixels = _reencode(image, max_side)
+        name = f"{secrets.token_hex(16)}.{extension}"
+        files = [(name, encoded)]
+        if responsive and not private:
+            files += encode_variants(pixels, name)
+        width, height = pixels.size
+        pixels.close()
     except InvalidInput:
         raise
     except Exception as error:  # decoding untrusted bytes: Pillow fails in many ways
         raise _not_accepted() from error
     finally:
         image.close()
-    name = f"{secrets.token_hex(16)}.{extension}"
-    _write_atomically(_upload_dir(private), name, encoded)
-    # Stored before the database commits: if the transaction rolls back, the file goes too.
-    db.session.info.setdefault(_PENDING, []).append(image_path(name, private=private))
+    _write_all(_upload_dir(private), files)
     return StoredImage(name, width, height, CONTENT_TYPES[extension])
 
 
 def delete_image(name, *, private=False):
-    image_path(name, private=private).unlink(missing_ok=True)
+    path = image_path(name, private=private)
+    for variant in path.parent.glob(f"{path.stem}-*w.*"):
+        variant.unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
 
 
 def image_path(name, *, private=False):
@@ -205,7 +216,7 @@ def _reencode(image, max_side):
         image.save(buffer, "WEBP", quality=85)
     else:
         image.save(buffer, "PNG")
-    return buffer.getvalue(), extension, image.size
+    return buffer.getvalue(), extension, image
 
 
 def _to_srgb(image, mode):
@@ -219,6 +230,21 @@ def _to_srgb(image, mode):
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken or unusual profile: fall back to a plain conversion
     return image.convert(mode)
+
+
+def _write_all(directory, files):
+    """Write the (name, content) files; a failure removes those already written. Stored before
+    the database commits: if the transaction rolls back, the files go too."""
+    written = []
+    try:
+        for name, content in files:
+            _write_atomically(directory, name, content)
+            written.append(directory / name)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    db.session.info.setdefault(_PENDING, []).extend(written)
 
 
 def _write_atomically(directory, name, content):

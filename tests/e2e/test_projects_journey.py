@@ -108,7 +108,10 @@ def test_project_from_draft_to_published_with_an_update(live_server, new_page, s
     expect(visitor.locator(".map .leaflet-marker-icon")).to_be_visible()
     cover = visitor.locator("figure.cover img")
     expect(cover).to_be_visible()
-    assert cover.evaluate("img => img.naturalWidth") == 800
+    assert cover.get_attribute("width") == "800"  # the photo as uploaded, 800 px wide
+    # A 390 px phone is sent the 480 px WebP copy (srcset), not the original, and decodes it.
+    assert cover.evaluate("img => img.currentSrc").endswith("-480w.webp")
+    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
     screenshot(visitor, "3-public-page")
 
     desk.goto(live_server + "/projects/mine")

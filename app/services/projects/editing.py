@@ -226,7 +226,7 @@ def remove_milestone(official, project, milestone_id):
 
 def add_photo(official, project, upload, *, caption=""):
     _begin_edit(official, project)
-    stored = store_image(upload)
+    stored = store_image(upload, responsive=True)  # shown on pages: with its variants
     db.session.expire(project, ["photos"])  # a view-only collection: reload it, never trust a stale one
     photo = Photo(
         project=project, kind=PhotoKind.GALLERY, filename=stored.name, width=stored.width,

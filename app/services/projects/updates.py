@@ -52,7 +52,7 @@ def post_update(official, project, *, body, spending=(), photos=(), final_report
         db.session.add(line)
         total += amount
     for upload in photos:
-        stored = store_image(upload)
+        stored = store_image(upload, responsive=True)  # shown on the project page
         db.session.add(Photo(project=project, update_id=update.id, kind=PhotoKind.UPDATE,
                              filename=stored.name, width=stored.width, height=stored.height))
     project.last_update_at = update.created_at or utcnow()
