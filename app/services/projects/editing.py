@@ -3,11 +3,13 @@
 An edit of a published project starts a revision: the public keeps seeing the published version
 (``published_snapshot``) until a moderator approves the changes.
 """
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.authz import can_edit_project, is_official_of, require
 from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from app.extensions import db
+from app.ledger import convert
 from app.models import (
     CURRENCIES,
     CofinancingShare,
@@ -97,6 +99,31 @@ def check_amount(value, field, message):
         raise InvalidInput(message, field=field)
 
 
+def _check_within_budget(project, amount, currency):
+    """A funds need cannot ask for more than the whole project costs (converted at today's rate;
+    a currency with no rate yet is not compared)."""
+    if not project.budget:
+        return
+    if currency != project.currency:
+        try:
+            amount, _rate = convert(amount, currency, project.currency)
+        except InvalidInput:
+            return
+    if amount > project.budget:
+        raise InvalidInput(_("This is more than the whole budget of the project (%(budget)s).",
+                             budget=format_money(project.budget, project.currency)), field="target_amount")
+
+
+def _check_within_dates(project, starts_on, ends_on):
+    """A skill is needed while the project runs, not before its start or after its end."""
+    if project.starts_on and starts_on < project.starts_on:
+        raise InvalidInput(_("The project starts on %(date)s: the skill cannot be needed before.",
+                             date=format_date(project.starts_on, "medium")), field="starts_on")
+    if project.ends_on and ends_on > project.ends_on:
+        raise InvalidInput(_("The project ends on %(date)s: the skill cannot be needed after.",
+                             date=format_date(project.ends_on, "medium")), field="ends_on")
+
+
 def add_need(official, project, kind, **fields):
     _begin_edit(official, project)
     kind = NeedKind(kind)
@@ -107,6 +134,7 @@ def add_need(official, project, kind, **fields):
         currency = fields.get("currency") or project.currency
         if currency not in CURRENCIES:
             raise InvalidInput(_("Choose one of the currencies offered."), field="currency")
+        _check_within_budget(project, fields["target_amount"], currency)
         need.target_amount, need.currency = fields["target_amount"], currency
         need.title = title or _("Funds")
     elif kind == NeedKind.SKILL:
@@ -121,6 +149,7 @@ def add_need(official, project, kind, **fields):
             raise InvalidInput(_("Give the first and the last day when the skill is needed."), field="starts_on")
         if ends_on < starts_on:
             raise InvalidInput(_("The end date is before the start date."), field="ends_on")
+        _check_within_dates(project, starts_on, ends_on)
         need.skill, need.slots = skill, slots
         need.starts_on, need.ends_on = starts_on, ends_on
         need.on_site = bool(fields.get("on_site", True))
