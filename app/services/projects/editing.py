@@ -179,6 +179,18 @@ def _owned(model, project, item_id):
     return item
 
 
+REMOVABLE = {"needs": Need, "shares": CofinancingShare, "milestones": Milestone, "photos": Photo}
+
+
+def removable_item(official, project, collection, item_id):
+    """The need, share, milestone or photo of this project an official is about to remove."""
+    require(can_edit_project, official, project)
+    item = _owned(REMOVABLE[collection], project, item_id)
+    if isinstance(item, Photo) and item.kind != PhotoKind.GALLERY:
+        raise NotFound()
+    return item
+
+
 def needs_holding_pledges(project):
     """Ids of the project's needs that hold pledges: those are closed, never removed."""
     return set(db.session.scalars(db.select(Pledge.need_id).where(Pledge.project_id == project.id).distinct()))
@@ -306,27 +318,33 @@ def set_overfunding(official, project, allowed):
 # ---------------------------------------------------------------- completeness
 
 
-def problems(project):
-    """What keeps the project from being submitted, in words the official can act on."""
+def problems_by_step(project):
+    """What keeps the project from being submitted, each with the editor step that fixes it
+    (``basics``, ``needs``, ``plan``, ``milestones``), in words the official can act on."""
     found = []
     if project.sector is None:
-        found.append(_("Choose a sector."))
+        found.append(("basics", _("Choose a sector.")))
     if not project.summary:
-        found.append(_("Write a short summary."))
+        found.append(("basics", _("Write a short summary.")))
     if not project.description:
-        found.append(_("Write a description."))
+        found.append(("basics", _("Write a description.")))
     if not project.budget:
-        found.append(_("Enter the total budget."))
+        found.append(("basics", _("Enter the total budget.")))
     if not project.needs:
-        found.append(_("Add at least one need."))
+        found.append(("needs", _("Add at least one need.")))
     shares = sum(s.planned for s in project.shares)
     if shares != project.budget:
-        found.append(_("The co-financing shares add up to %(shares)s, but the budget is %(budget)s.",
-                       shares=format_money(shares, project.currency),
-                       budget=format_money(project.budget, project.currency)))
+        found.append(("plan", _("The co-financing shares add up to %(shares)s, but the budget is %(budget)s.",
+                                shares=format_money(shares, project.currency),
+                                budget=format_money(project.budget, project.currency))))
     milestones = sum(m.amount for m in project.milestones)
     if milestones != project.budget:
-        found.append(_("The milestones add up to %(total)s, but the budget is %(budget)s.",
-                       total=format_money(milestones, project.currency),
-                       budget=format_money(project.budget, project.currency)))
+        found.append(("milestones", _("The milestones add up to %(total)s, but the budget is %(budget)s.",
+                                      total=format_money(milestones, project.currency),
+                                      budget=format_money(project.budget, project.currency))))
     return found
+
+
+def problems(project):
+    """What keeps the project from being submitted, in words the official can act on."""
+    return [message for _step, message in problems_by_step(project)]
