@@ -145,7 +145,8 @@ def test_a_refused_need_comes_back_on_its_step_with_a_summary_linking_to_the_fie
     summary = page[page.index('class="error-summary"'):]
     summary = summary[:summary.index("</div>")]
     assert '<a href="#funds-target_amount">Amount needed: This is more than the whole budget of the project' in summary
-    assert page.index('class="error-summary"') < page.index('id="needs"')  # at the top of the step
+    # At the top of the form that was sent, above its first field.
+    assert page.index('id="add-funds"') < page.index('class="error-summary"') < page.index('id="funds-title"')
     assert focused(page) == ["funds-target_amount"]
     field = re.search(r'<input[^>]*id="funds-target_amount"[^>]*>', page).group(0)
     assert 'aria-invalid="true"' in field and "funds-target_amount-error" in field

@@ -93,7 +93,8 @@ def new():
         flash(_("The draft is saved. Add the needs, the co-financing plan and milestones."), "success")
         return redirect(step_url(created.value, "needs"))
     focus_first_error(form)
-    return render_template("projects/edit.html", form=form, project=None), created.status
+    return render_template("projects/edit.html", form=form, project=None, progress=progress(None, "basics")), \
+        created.status
 
 
 def _editable(project_id):
@@ -144,10 +145,9 @@ def render_step(project, step="review", status=200, **bound):
     forms["skill_form"].skill.choices = _skill_choices()
     if request.method == "GET":
         forms["funds_form"].currency.data = project.currency
-    summary_forms = [forms[name] for name in FORMS_OF_STEP[step]]
-    focus_first_error(*summary_forms)
+    focus_first_error(*(forms[name] for name in FORMS_OF_STEP[step]))
     return render_template(
-        STEP_TEMPLATES[step], project=project, progress=progress(project, step), summary_forms=summary_forms,
+        STEP_TEMPLATES[step], project=project, progress=progress(project, step),
         pending_pledges=len(pledges.pending_for_project(current_user, project)),
         holding_pledges=service.needs_holding_pledges(project),
         without_rate=pledges.currencies_without_rate({n.currency for n in project.needs if n.currency}),

@@ -18,7 +18,7 @@ STEP_OF_FORM = {"funds_form": "needs", "skill_form": "needs", "inkind_form": "ne
                 "share_form": "plan", "milestone_form": "milestones", "photo_form": "photos",
                 "cancel_form": "review"}
 STEP_OF_COLLECTION = {"needs": "needs", "shares": "plan", "milestones": "milestones", "photos": "photos"}
-# The forms a step shows, in the order of the page: their errors make the step's error summary.
+# The forms a step shows, in the order of the page: the first invalid field among them is focused.
 FORMS_OF_STEP = {"needs": ("close_form", "funds_form", "skill_form", "inkind_form"), "plan": ("share_form",),
                  "milestones": ("milestone_form",), "photos": ("photo_form",), "review": ("cancel_form",)}
 
@@ -35,7 +35,12 @@ def step_url(project, step, *, section=False):
 def progress(project, current):
     """The steps for the progress indicator: name, link, whether it is the current one, and its
     state: ``missing`` (something there keeps the project from being submitted), ``done``, or
-    ``optional`` (photos, none yet)."""
+    ``optional`` (photos, none yet). A project not yet saved (``None``) has only its first step."""
+    if project is None:
+        return {"steps": [{"name": name, "number": index + 1, "url": None, "current": name == current,
+                           "state": "optional" if name == "photos" else "missing"}
+                          for index, name in enumerate(STEPS)],
+                "current": current, "back": None, "next": None, "problems": []}
     problems = service.problems_by_step(project)
     missing = {step for step, _message in problems}
     steps = []
