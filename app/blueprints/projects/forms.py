@@ -27,6 +27,9 @@ def currency_field(label=_l("Currency")):
     return SelectField(label, choices=[(c, c) for c in CURRENCIES], default="KGS")
 
 
+# Each form's fields are declared in the order its page shows them: the error summary lists them so.
+
+
 class ProjectForm(FlaskForm):
     lsg = SelectField(_l("Local government"), coerce=int)
     title = StringField(_l("Title"), validators=[REQUIRED, at_most(200)])
@@ -35,8 +38,8 @@ class ProjectForm(FlaskForm):
         _l("Description (Markdown: **bold**, lists with -, links)"), validators=[Optional(), at_most(20000)]
     )
     sector = SelectField(_l("Sector"), coerce=int, validators=[Optional()])
-    currency = currency_field()
     budget = MoneyField(_l("Total budget"), validators=[InputRequired(message=_l("Enter the total budget."))])
+    currency = currency_field()
     starts_on = DateField(_l("Planned start"), validators=[Optional()])
     ends_on = DateField(_l("Planned end"), validators=[Optional()])
     lat = FiniteFloatField(_l("Map point: latitude (optional)"), validators=[Optional()])
@@ -51,7 +54,6 @@ class FundsNeedForm(FlaskForm):
 
 class SkillNeedForm(FlaskForm):
     skill = SelectField(_l("Skill"), coerce=int)
-    title = StringField(_l("Title (optional)"), validators=[Optional(), at_most(200)])
     slots = BoundedIntegerField(_l("Number of places"), validators=[
         InputRequired(message=_l("Enter the number of places.")),
         NumberRange(min=1, max=500, message=_l("Between %(min)s and %(max)s."))])
@@ -60,6 +62,7 @@ class SkillNeedForm(FlaskForm):
     on_site = SelectField(_l("Where"), choices=[("1", _l("On site")), ("0", _l("Remote"))], default="1")
     requirements = TextAreaField(_l("Requirements"), validators=[Optional(), at_most(2000)])
     verified_required = BooleanField(_l("A verified credential (licence, diploma) is required"))
+    title = StringField(_l("Title (optional)"), validators=[Optional(), at_most(200)])
 
 
 class InKindNeedForm(FlaskForm):

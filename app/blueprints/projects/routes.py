@@ -15,6 +15,14 @@ from app.blueprints.projects.forms import (
     SkillNeedForm,
     UpdateForm,
 )
+from app.blueprints.projects.steps import (
+    FORMS_OF_STEP,
+    STEP_OF_COLLECTION,
+    STEP_OF_FORM,
+    focus_first_error,
+    progress,
+    step_url,
+)
 from app.extensions import db
 from app.forms import query_int
 from app.models import Sector, Skill
@@ -83,8 +91,10 @@ def new():
         current_user, next(lsg for lsg in lsgs if lsg.id == form.lsg.data), **_project_fields(form)))
     if created:
         flash(_("The draft is saved. Add the needs, the co-financing plan and milestones."), "success")
-        return redirect(url_for("projects.manage", project_id=created.value.id))
-    return render_template("projects/edit.html", form=form, project=None), created.status
+        return redirect(step_url(created.value, "needs"))
+    focus_first_error(form)
+    return render_template("projects/edit.html", form=form, project=None, progress=progress(None, "basics")), \
+        created.status
 
 
 def _editable(project_id):
@@ -104,15 +114,23 @@ def edit(project_id):
     saved = run_form(form, lambda: service.update_project(current_user, project, **_project_fields(form)))
     if saved:
         flash(_("Saved."), "success")
-        return redirect(url_for("projects.manage", project_id=project.id))
-    return render_template("projects/edit.html", form=form, project=project), saved.status
+        return redirect(step_url(project, "needs"))
+    focus_first_error(form)
+    return render_template("projects/edit.html", form=form, project=project, progress=progress(project, "basics")), \
+        saved.status
 
 
 def _skill_choices():
     return [(s.id, s.name) for s in db.session.scalars(db.select(Skill).order_by(Skill.id)).all()]
 
 
-def render_manage(project, status=200, **bound):
+STEP_TEMPLATES = {"needs": "projects/step_needs.html", "plan": "projects/step_plan.html",
+                  "milestones": "projects/step_milestones.html", "photos": "projects/step_photos.html",
+                  "review": "projects/manage.html"}
+
+
+def render_step(project, step="review", status=200, **bound):
+    """One step of the editor; ``bound`` are forms sent back with their errors."""
     forms = {
         "funds_form": FundsNeedForm(prefix="funds", formdata=None),
         "skill_form": SkillNeedForm(prefix="skill", formdata=None),
@@ -121,17 +139,18 @@ def render_manage(project, status=200, **bound):
         "milestone_form": MilestoneForm(prefix="milestone", formdata=None),
         "photo_form": PhotoForm(prefix="photo", formdata=None),
         "cancel_form": ReasonForm(prefix="cancel", formdata=None),
+        "close_form": ReasonForm(prefix="close", formdata=None),
     }
     forms.update(bound)
     forms["skill_form"].skill.choices = _skill_choices()
     if request.method == "GET":
         forms["funds_form"].currency.data = project.currency
+    focus_first_error(*(forms[name] for name in FORMS_OF_STEP[step]))
     return render_template(
-        "projects/manage.html", project=project, problems=service.problems(project),
+        STEP_TEMPLATES[step], project=project, progress=progress(project, step),
         pending_pledges=len(pledges.pending_for_project(current_user, project)),
         holding_pledges=service.needs_holding_pledges(project),
         without_rate=pledges.currencies_without_rate({n.currency for n in project.needs if n.currency}),
-        close_form=ReasonForm(prefix="close", formdata=None),
         changes=readable_changes(project), **forms,
     ), status
 
@@ -139,25 +158,36 @@ def render_manage(project, status=200, **bound):
 @bp.get("/<id:project_id>/manage")
 @login_required
 def manage(project_id):
-    return render_manage(_editable(project_id))
+    """The overview, which is the last step: what is still missing, and sending for review."""
+    return render_step(_editable(project_id))
+
+
+@bp.get("/<id:project_id>/manage/<any(needs, plan, milestones, photos):step>")
+@login_required
+def manage_step(project_id, step):
+    return render_step(_editable(project_id), step)
 
 
 def _edit_action(project, form_name, form, action, success_message):
-    """Run one editor action: validate its form, call the service, or show the page with errors."""
+    """Run one editor action: validate its form, call the service, then back to its step's section;
+    or the step again with the errors."""
+    step = STEP_OF_FORM[form_name]
     done = run_form(form, lambda: action(form))
     if not done:
-        return render_manage(project, done.status, **{form_name: form})
+        return render_step(project, step, done.status, **{form_name: form})
     flash(success_message, "success")
-    return redirect(url_for("projects.manage", project_id=project.id))
+    return redirect(step_url(project, step, section=True))
 
 
-def _manage_button(project, action, success_message, endpoint="projects.manage"):
-    """A button of the editor (no form to show again): the service's refusal is flashed on the page."""
+def _manage_button(project, action, success_message, step="review", endpoint=None):
+    """A button of the editor (no form to show again): the service's refusal is flashed on its step."""
     done = run_action(action)
     if not done:
-        return render_manage(project, done.status)
+        return render_step(project, step, done.status)
     flash(success_message, "success")
-    return redirect(url_for(endpoint, project_id=project.id))
+    if endpoint:
+        return redirect(url_for(endpoint, project_id=project.id))
+    return redirect(step_url(project, step, section=True))
 
 
 @bp.post("/<id:project_id>/needs/funds")
@@ -231,11 +261,22 @@ REMOVERS = {
 }
 
 
+@bp.get("/<id:project_id>/<any(needs, shares, milestones, photos):collection>/<id:item_id>/delete")
+@login_required
+def confirm_remove(project_id, collection, item_id):
+    """Without JavaScript, Remove first shows what it will remove."""
+    project = _editable(project_id)
+    item = service.removable_item(current_user, project, collection, item_id)
+    return render_template("projects/confirm_remove.html", project=project, collection=collection, item=item,
+                           back=step_url(project, STEP_OF_COLLECTION[collection], section=True))
+
+
 @bp.post("/<id:project_id>/<any(needs, shares, milestones, photos):collection>/<id:item_id>/delete")
 @login_required
 def remove_item(project_id, collection, item_id):
     project = _editable(project_id)
-    return _manage_button(project, lambda: REMOVERS[collection](current_user, project, item_id), _("Removed."))
+    return _manage_button(project, lambda: REMOVERS[collection](current_user, project, item_id), _("Removed."),
+                          step=STEP_OF_COLLECTION[collection])
 
 
 @bp.post("/<id:project_id>/needs/<id:need_id>/close")
@@ -251,7 +292,7 @@ def close_need(project_id, need_id):
 def set_cover(project_id, photo_id):
     project = _editable(project_id)
     return _manage_button(project, lambda: service.set_cover(current_user, project, photo_id),
-                          _("The cover photo has been changed."))
+                          _("The cover photo has been changed."), step="photos")
 
 
 @bp.post("/<id:project_id>/submit")

@@ -3,11 +3,13 @@
 An edit of a published project starts a revision: the public keeps seeing the published version
 (``published_snapshot``) until a moderator approves the changes.
 """
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.authz import can_edit_project, is_official_of, require
 from app.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from app.extensions import db
+from app.ledger import convert
 from app.models import (
     CURRENCIES,
     CofinancingShare,
@@ -98,6 +100,31 @@ def check_amount(value, field, message):
         raise InvalidInput(message, field=field)
 
 
+def _check_within_budget(project, amount, currency):
+    """A funds need cannot ask for more than the whole project costs (converted at today's rate;
+    a currency with no rate yet is not compared)."""
+    if not project.budget:
+        return
+    if currency != project.currency:
+        try:
+            amount, _rate = convert(amount, currency, project.currency)
+        except InvalidInput:
+            return
+    if amount > project.budget:
+        raise InvalidInput(_("This is more than the whole budget of the project (%(budget)s).",
+                             budget=format_money(project.budget, project.currency)), field="target_amount")
+
+
+def _check_within_dates(project, starts_on, ends_on):
+    """A skill is needed while the project runs, not before its start or after its end."""
+    if project.starts_on and starts_on < project.starts_on:
+        raise InvalidInput(_("The project starts on %(date)s: the skill cannot be needed before.",
+                             date=format_date(project.starts_on, "medium")), field="starts_on")
+    if project.ends_on and ends_on > project.ends_on:
+        raise InvalidInput(_("The project ends on %(date)s: the skill cannot be needed after.",
+                             date=format_date(project.ends_on, "medium")), field="ends_on")
+
+
 def add_need(official, project, kind, **fields):
     _begin_edit(official, project)
     kind = NeedKind(kind)
@@ -108,6 +135,7 @@ def add_need(official, project, kind, **fields):
         currency = fields.get("currency") or project.currency
         if currency not in CURRENCIES:
             raise InvalidInput(_("Choose one of the currencies offered."), field="currency")
+        _check_within_budget(project, fields["target_amount"], currency)
         need.target_amount, need.currency = fields["target_amount"], currency
         need.title = title or _("Funds")
     elif kind == NeedKind.SKILL:
@@ -122,6 +150,7 @@ def add_need(official, project, kind, **fields):
             raise InvalidInput(_("Give the first and the last day when the skill is needed."), field="starts_on")
         if ends_on < starts_on:
             raise InvalidInput(_("The end date is before the start date."), field="ends_on")
+        _check_within_dates(project, starts_on, ends_on)
         need.skill, need.slots = skill, slots
         need.starts_on, need.ends_on = starts_on, ends_on
         need.on_site = bool(fields.get("on_site", True))
@@ -147,6 +176,18 @@ def add_need(official, project, kind, **fields):
 def _owned(model, project, item_id):
     item = db.session.get(model, item_id)
     if item is None or item.project_id != project.id:
+        raise NotFound()
+    return item
+
+
+REMOVABLE = {"needs": Need, "shares": CofinancingShare, "milestones": Milestone, "photos": Photo}
+
+
+def removable_item(official, project, collection, item_id):
+    """The need, share, milestone or photo of this project an official is about to remove."""
+    require(can_edit_project, official, project)
+    item = _owned(REMOVABLE[collection], project, item_id)
+    if isinstance(item, Photo) and item.kind != PhotoKind.GALLERY:
         raise NotFound()
     return item
 
@@ -276,27 +317,33 @@ def set_overfunding(official, project, allowed):
 # ---------------------------------------------------------------- completeness
 
 
-def problems(project):
-    """What keeps the project from being submitted, in words the official can act on."""
+def problems_by_step(project):
+    """What keeps the project from being submitted, each with the editor step that fixes it
+    (``basics``, ``needs``, ``plan``, ``milestones``), in words the official can act on."""
     found = []
     if project.sector is None:
-        found.append(_("Choose a sector."))
+        found.append(("basics", _("Choose a sector.")))
     if not project.summary:
-        found.append(_("Write a short summary."))
+        found.append(("basics", _("Write a short summary.")))
     if not project.description:
-        found.append(_("Write a description."))
+        found.append(("basics", _("Write a description.")))
     if not project.budget:
-        found.append(_("Enter the total budget."))
+        found.append(("basics", _("Enter the total budget.")))
     if not project.needs:
-        found.append(_("Add at least one need."))
+        found.append(("needs", _("Add at least one need.")))
     shares = sum(s.planned for s in project.shares)
     if shares != project.budget:
-        found.append(_("The co-financing shares add up to %(shares)s, but the budget is %(budget)s.",
-                       shares=format_money(shares, project.currency),
-                       budget=format_money(project.budget, project.currency)))
+        found.append(("plan", _("The co-financing shares add up to %(shares)s, but the budget is %(budget)s.",
+                                shares=format_money(shares, project.currency),
+                                budget=format_money(project.budget, project.currency))))
     milestones = sum(m.amount for m in project.milestones)
     if milestones != project.budget:
-        found.append(_("The milestones add up to %(total)s, but the budget is %(budget)s.",
-                       total=format_money(milestones, project.currency),
-                       budget=format_money(project.budget, project.currency)))
+        found.append(("milestones", _("The milestones add up to %(total)s, but the budget is %(budget)s.",
+                                      total=format_money(milestones, project.currency),
+                                      budget=format_money(project.budget, project.currency))))
     return found
+
+
+def problems(project):
+    """What keeps the project from being submitted, in words the official can act on."""
+    return [message for _step, message in problems_by_step(project)]
