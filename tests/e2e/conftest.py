@@ -74,3 +74,20 @@ def log_in(page, base, user, password=None):
     page.locator("#password").fill(password or PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
+
+
+@pytest.fixture
+def phone(browser):
+    """Open a page on a fresh 360×740 phone context (tests/e2e/phone.py), Kyrgyz unless told."""
+    from tests.e2e.phone import phone_context  # phone.py imports this module: lazy to avoid the cycle
+
+    contexts = []
+
+    def open_page(locale="ky"):
+        context = phone_context(browser, locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
