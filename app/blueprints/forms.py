@@ -72,7 +72,23 @@ def run_action(action, form=None, *, category="error"):
 
 
 def run_form(form, action, *, category="error"):
-    """Validate a submitted form, then ``run_action``; not ok (200 or 422) when it was not sent or not valid."""
+    """Validate a submitted form, then ``run_action``; not ok (200 or 422) when it was not sent or not
+    valid. When it failed, its first field with an error gets the focus when the page is drawn again."""
     if not form.validate_on_submit():
-        return Outcome(False, form_status(form))
-    return run_action(action, form, category=category)
+        outcome = Outcome(False, form_status(form))
+    else:
+        outcome = run_action(action, form, category=category)
+    if not outcome:
+        focus_first_error(form)
+    return outcome
+
+
+def focus_first_error(*forms):
+    """``autofocus`` on the first field with an error, so the page opens on it without JavaScript."""
+    for form in forms:
+        for field in form:
+            if field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+                field.render_kw = {**(field.render_kw or {}), "autofocus": True}
+                return field
+    return None
+

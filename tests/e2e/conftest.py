@@ -82,3 +82,19 @@ def open_menu(page):
     if menu.get_attribute("open") is None:
         menu.locator("summary").click()
     return menu
+
+@pytest.fixture
+def phone(browser):
+    """Open a page on a fresh 360×740 phone context (tests/e2e/phone.py), Kyrgyz unless told."""
+    from tests.e2e.phone import phone_context  # phone.py imports this module: lazy to avoid the cycle
+
+    contexts = []
+
+    def open_page(locale="ky"):
+        context = phone_context(browser, locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

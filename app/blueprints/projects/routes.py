@@ -16,10 +16,8 @@ from app.blueprints.projects.forms import (
     UpdateForm,
 )
 from app.blueprints.projects.steps import (
-    FORMS_OF_STEP,
     STEP_OF_COLLECTION,
     STEP_OF_FORM,
-    focus_first_error,
     progress,
     step_url,
 )
@@ -92,7 +90,6 @@ def new():
     if created:
         flash(_("The draft is saved. Add the needs, the co-financing plan and milestones."), "success")
         return redirect(step_url(created.value, "needs"))
-    focus_first_error(form)
     return render_template("projects/edit.html", form=form, project=None, progress=progress(None, "basics")), \
         created.status
 
@@ -115,7 +112,6 @@ def edit(project_id):
     if saved:
         flash(_("Saved."), "success")
         return redirect(step_url(project, "needs"))
-    focus_first_error(form)
     return render_template("projects/edit.html", form=form, project=project, progress=progress(project, "basics")), \
         saved.status
 
@@ -145,7 +141,6 @@ def render_step(project, step="review", status=200, **bound):
     forms["skill_form"].skill.choices = _skill_choices()
     if request.method == "GET":
         forms["funds_form"].currency.data = project.currency
-    focus_first_error(*(forms[name] for name in FORMS_OF_STEP[step]))
     return render_template(
         STEP_TEMPLATES[step], project=project, progress=progress(project, step),
         pending_pledges=len(pledges.pending_for_project(current_user, project)),

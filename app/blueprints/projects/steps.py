@@ -18,9 +18,6 @@ STEP_OF_FORM = {"funds_form": "needs", "skill_form": "needs", "inkind_form": "ne
                 "share_form": "plan", "milestone_form": "milestones", "photo_form": "photos",
                 "cancel_form": "review"}
 STEP_OF_COLLECTION = {"needs": "needs", "shares": "plan", "milestones": "milestones", "photos": "photos"}
-# The forms a step shows, in the order of the page: the first invalid field among them is focused.
-FORMS_OF_STEP = {"needs": ("close_form", "funds_form", "skill_form", "inkind_form"), "plan": ("share_form",),
-                 "milestones": ("milestone_form",), "photos": ("photo_form",), "review": ("cancel_form",)}
 
 
 def step_url(project, step, *, section=False):
@@ -58,13 +55,3 @@ def progress(project, current):
     forward = step_url(project, STEPS[position + 1]) if position + 1 < len(STEPS) else None
     return {"steps": steps, "current": current, "back": back, "next": forward,
             "problems": [(step_url(project, step, section=True), message) for step, message in problems]}
-
-
-def focus_first_error(*forms):
-    """``autofocus`` on the first field with an error, so the page opens on it without JavaScript."""
-    for form in forms:
-        for field in form:
-            if field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
-                field.render_kw = {**(field.render_kw or {}), "autofocus": True}
-                return field
-    return None
