@@ -111,10 +111,11 @@ def register_template_helpers(app):
     from app.i18n import language_choices
     from app.markdown import render_markdown
     from app.models._common import current_language
-    from app.money import format_money
+    from app.money import format_money, format_rate
     from app.payments import card_enabled
 
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_rate, "rate")
     app.add_template_filter(render_markdown, "markdown")
 
     @app.context_processor
