@@ -108,7 +108,7 @@ def register_error_handlers(app):
 
 def register_template_helpers(app):
     from app import authz
-    from app.i18n import language_choices
+    from app.i18n import language_choices, language_return_path
     from app.markdown import render_markdown
     from app.models._common import current_language
     from app.money import format_money, format_rate
@@ -121,7 +121,8 @@ def register_template_helpers(app):
     @app.context_processor
     def inject_helpers():
         return {"authz": authz, "language_choices": language_choices(),
-                "current_language": current_language(), "card_enabled": card_enabled()}
+                "current_language": current_language(), "card_enabled": card_enabled(),
+                "language_return_path": language_return_path}
 
 
 def register_commands(app):
