@@ -84,7 +84,8 @@ class Config:
 
     # Map background tiles; the pages still work (marker, place name) when these cannot load.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+    # Empty: the page says "© OpenStreetMap contributors" in the reader's language.
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
     # Card payments (Stripe): hidden unless both keys are set. The API base and the Stripe.js
     # address are configuration, so tests point them at localstripe.

@@ -109,19 +109,21 @@ def register_error_handlers(app):
 
 def register_template_helpers(app):
     from app import authz
-    from app.i18n import language_choices
+    from app.i18n import language_choices, language_return_path
     from app.markdown import render_markdown
     from app.models._common import current_language
-    from app.money import format_money
+    from app.money import format_money, format_rate
     from app.payments import card_enabled
 
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_rate, "rate")
     app.add_template_filter(render_markdown, "markdown")
 
     @app.context_processor
     def inject_helpers():
         return {"authz": authz, "language_choices": language_choices(),
-                "current_language": current_language(), "card_enabled": card_enabled()}
+                "current_language": current_language(), "card_enabled": card_enabled(),
+                "language_return_path": language_return_path}
 
 
 def register_commands(app):

@@ -128,7 +128,7 @@ def _pybabel(*args):
 @translate_cli.command("update")
 def translate_update():
     """Extract strings and merge them into every catalog."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", _POT, ".")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_pgettext:1c,2", "--no-location", "--sort-output", "-o", _POT, ".")
     _pybabel("update", "-i", _POT, "-d", _TRANSLATIONS, "--no-fuzzy-matching")
     os.remove(_POT)
 

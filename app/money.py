@@ -2,7 +2,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +11,7 @@ LOCAL_SOM_LANGUAGES = ("ru", "ky")
 MAX_AMOUNT = 10**14  # a hundred billion som in tyiyn: far above any village budget
 # Som per one unit of a foreign currency, kept to six decimals (micro-som).
 MIN_RATE, MAX_RATE = Decimal("0.000001"), Decimal(1_000_000)
+RATE_SCALE = 1_000_000  # rates are stored as integers: som per unit of the currency, times a million
 RATE_MESSAGE = _l("Enter how many som one unit is worth, e.g. 87.45.")
 
 
@@ -78,6 +79,14 @@ def format_money(amount: int | None, currency: str) -> str:
     if currency == "KGS" and locale.language in LOCAL_SOM_LANGUAGES:
         text = text.replace("KGS", "сом")  # CLDR has no symbol for the som in Russian
     return text
+
+
+def format_rate(micro: int | None) -> str:
+    """A rate kept in micro-units as people write it in the reader's locale: 87,45, never 87.4500."""
+    if micro is None:
+        return ""
+    value = (Decimal(micro) / RATE_SCALE).normalize()
+    return format_decimal(value, locale=get_locale() or Locale.parse("en"), decimal_quantization=False)
 
 
 def percent(part: int, whole: int) -> int:

@@ -9,8 +9,7 @@ from app.extensions import db
 from app.models._common import str_enum, utcnow
 from app.models.projects import Need, Project
 from app.models.users import User
-
-RATE_SCALE = 1_000_000  # rates are integers: som per unit of the currency, times a million
+from app.money import RATE_SCALE  # rates are integers: som per unit of the currency, times a million
 
 
 class ExchangeRate(db.Model):

@@ -88,6 +88,12 @@ def set_language(user, locale):
     update_settings(user, name=user.name, locale=locale)
 
 
+def keep_language_chosen_before_login(user, locale):
+    """A language picked on this browser just before logging in is newer than the account's: save it."""
+    if locale and locale != user.locale:
+        set_language(user, locale)
+
+
 def _reset_serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
 

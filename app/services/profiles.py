@@ -289,6 +289,14 @@ def _official_of_pledged_lsg(viewer, profile):
     return is_official_of_any(viewer, lsgs_pledged_to(profile.user))
 
 
+def credential_status(user, skill):
+    """Where the user's credential for the skill stands (a SkillStatus), or None without the skill."""
+    return db.session.scalar(
+        db.select(ProfileSkill.status).join(MemberProfile)
+        .where(MemberProfile.user_id == user.id, ProfileSkill.skill_id == skill.id)
+    )
+
+
 def profile_visible_to(viewer, profile):
     if profile.visibility == ProfileVisibility.PUBLIC or can_see_whole_profile(viewer, profile):
         return True

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -21,7 +22,7 @@ class MunicipalityForm(FlaskForm):
     district = SelectField(_l("District"), coerce=int, validators=[_REQUIRED])
     kind = SelectField(
         _l("Kind"),
-        choices=[("ayil_aymak", _l("Ayil aymak")), ("town", _l("Town")), ("city", _l("City"))],
+        choices=[("ayil_aymak", _l("Ayil aymak")), ("town", _l("Town")), ("city", lazy_pgettext("municipality type", "City"))],
     )
     code = StringField(_l("Code"), validators=[_REQUIRED, Length(max=32, message=_l("At most %(max)d characters."))])
     name_ky = StringField(_l("Name in Kyrgyz"), validators=_NAME)

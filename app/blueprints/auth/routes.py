@@ -8,6 +8,7 @@ from app.blueprints import form_status, redirect_next
 from app.blueprints.forms import run_action, run_form
 from app.blueprints.auth.forms import LoginForm, NewPasswordForm, RegisterForm, ResetRequestForm
 from app.extensions import limiter
+from app.i18n import take_choice_made_before_login
 from app.models import normalize_email
 from app.services import accounts
 
@@ -47,6 +48,7 @@ def register():
     ))
     if registered:
         login_user(registered.value)
+        take_choice_made_before_login()  # the form's language field already asked for it
         flash(_("Welcome to Birge, %(name)s! Your account is ready.", name=registered.value.name), "success")
         return redirect(url_for("account.settings"))
     return render_template("auth/register.html", form=form), registered.status
@@ -69,6 +71,7 @@ def login():
             form.password.errors.append(_("The email or password is not correct."))
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
+        accounts.keep_language_chosen_before_login(user, take_choice_made_before_login())
         flash(_("You are logged in."), "success")
         return redirect_next("public.index")
     return render_template("auth/login.html", form=form), form_status(form)

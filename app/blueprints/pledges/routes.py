@@ -76,7 +76,7 @@ def receipt(pledge_id):
 def _render_incoming(project, status=200, **bound):
     forms = {"confirm_form": ConfirmForm(formdata=None), "reject_form": RejectForm(formdata=None), **bound}
     return render_template("pledges/incoming.html", project=project,
-                           pending=service.pending_for_project(current_user, project), **forms), status
+                           pending=service.incoming_pledges(current_user, project), **forms), status
 
 
 @bp.get("/projects/<id:project_id>")

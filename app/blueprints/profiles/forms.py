@@ -1,5 +1,6 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
@@ -42,7 +43,7 @@ VISIBILITY_CHOICES = [
 class ProfileForm(FlaskForm):
     # The service checks country and languages against its lists, with its own messages.
     country = SelectField(_l("Country where you live"), validate_choice=False)
-    city = StringField(_l("City"), validators=[Optional(), at_most(120)])
+    city = StringField(lazy_pgettext("where you live", "City"), validators=[Optional(), at_most(120)])
     home_region = SelectField(_l("Home region"), coerce=int, default=0)
     home_district = SelectField(_l("Home district"), coerce=int, default=0)
     home_municipality = SelectField(_l("Home ayil aymak or town"), coerce=int, default=0)

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -6,6 +6,7 @@ from app.blueprints import redirect_next
 from app.csv_export import csv_response
 from app.extensions import db
 from app.forms import query_int
+from app.i18n import remember_choice
 from app.services import projects as projects_service
 from app.services.accounts import set_language
 
@@ -22,7 +23,7 @@ def switch_language():
     lang = request.form.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:
         abort(400)
-    session["lang"] = lang
+    remember_choice(lang)
     if current_user.is_authenticated:
         set_language(current_user, lang)
     return redirect_next("public.index")

@@ -50,6 +50,8 @@ from app.services.pledges.making import (
 from app.services.pledges.exchange import set_rate
 from app.services.pledges.statements import (
     HOURS_PER_DAY,
+    IncomingPledge,
+    incoming_pledges,
     lsg_statement,
     member_statement,
     pending_for_project,
@@ -59,11 +61,11 @@ from app.services.pledges.statements import (
 )
 
 __all__ = [
-    "ACCEPTING_STATUSES", "ALLOWED_TRANSITIONS", "CARD_OUTCOMES", "HOURS_PER_DAY", "OFFLINE_METHODS",
+    "ACCEPTING_STATUSES", "ALLOWED_TRANSITIONS", "CARD_OUTCOMES", "HOURS_PER_DAY", "IncomingPledge", "OFFLINE_METHODS",
     "accept_offer", "accepts_pledges", "check_money_pledge", "confirm_pledge", "confirmed_diaspora_money",
     "confirmed_totals", "convert", "currencies_without_rate", "hold_money", "holds_its_money",
     "is_published_need", "lock_card_pledge", "renew_hold", "decline_offer", "expire_pending", "get_pledge", "get_public_need",
-    "ledger_totals", "lsg_statement", "member_statement", "offer_skill", "pending_for_project", "pledge_goods",
+    "incoming_pledges", "ledger_totals", "lsg_statement", "member_statement", "offer_skill", "pending_for_project", "pledge_goods",
     "pledge_money", "pledges_of", "public_ledger", "rates", "receipt", "reject_pledge", "remaining",
     "set_rate", "settle_card_payment", "takes_pledges", "withdraw_pledge",
 ]

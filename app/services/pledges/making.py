@@ -10,20 +10,19 @@ from app.extensions import db
 from app.ledger import accepts_pledges, convert, remaining
 from app.models import (
     CURRENCIES,
-    MemberProfile,
     Need,
     NeedKind,
     Pledge,
     PledgeKind,
     PledgeMethod,
     PledgeStatus,
-    ProfileSkill,
     ProjectStatus,
     SkillStatus,
 )
 from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
 from app.services.audit import record_event
+from app.services.profiles import credential_status
 
 OFFLINE_METHODS = (PledgeMethod.BANK_TRANSFER, PledgeMethod.MOBILE_WALLET, PledgeMethod.CASH)
 
@@ -114,12 +113,17 @@ def pledge_goods(member, need, *, quantity, note="", anonymous=False):
     return pledge
 
 
-def _holds_verified(member, skill):
-    return bool(db.session.scalar(
-        db.select(db.func.count(ProfileSkill.id)).join(MemberProfile)
-        .where(MemberProfile.user_id == member.id, ProfileSkill.skill_id == skill.id,
-               ProfileSkill.status == SkillStatus.VERIFIED)
-    ))
+def _check_credential(member, skill):
+    """A place that needs a verified credential: say what the member still has to do, or wait for."""
+    status = credential_status(member, skill)
+    if status == SkillStatus.VERIFIED:
+        return
+    if status == SkillStatus.PENDING:
+        raise InvalidInput(_("This place needs a verified credential for %(skill)s. Your licence or diploma is "
+                             "waiting for a moderator's check; you can offer your time once it is verified.",
+                             skill=skill.name))
+    raise InvalidInput(_("This place needs a verified credential for %(skill)s. Upload your licence or "
+                         "diploma on your profile; a moderator checks it.", skill=skill.name))
 
 
 def offer_skill(member, need, *, starts_on, ends_on, note=""):
@@ -133,9 +137,8 @@ def offer_skill(member, need, *, starts_on, ends_on, note=""):
     if starts_on < need.starts_on or ends_on > need.ends_on:
         raise InvalidInput(_("Choose days between %(start)s and %(end)s.", start=need.starts_on.isoformat(),
                              end=need.ends_on.isoformat()), field="starts_on")
-    if need.verified_required and not _holds_verified(member, need.skill):
-        raise InvalidInput(_("This place needs a verified credential for %(skill)s. Upload your licence or "
-                             "diploma on your profile; a moderator checks it.", skill=need.skill.name))
+    if need.verified_required:
+        _check_credential(member, need.skill)
     taken = db.session.scalar(db.select(db.func.count(Pledge.id)).where(
         Pledge.need_id == need.id, Pledge.member_id == member.id, Pledge.status.in_((PledgeStatus.PENDING, PledgeStatus.ACCEPTED))))
     if taken:

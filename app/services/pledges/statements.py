@@ -1,4 +1,5 @@
 """What pledges add up to: lists for officials and the public, receipts, yearly statements."""
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -7,8 +8,9 @@ from app.authz import can_edit_project, can_see_lsg_statement, can_see_receipt, 
 from app.errors import InvalidTransition, NotFound
 from app.extensions import db
 from app.ledger import convert
-from app.models import COUNTED_STATUSES, Pledge, PledgeKind, PledgeStatus, Project
+from app.models import COUNTED_STATUSES, Pledge, PledgeKind, PledgeStatus, Project, SkillStatus
 from app.services.pledges.deciding import get_pledge
+from app.services.profiles import credential_status, profile_of, profile_visible_to
 
 P = PledgeStatus
 
@@ -19,6 +21,27 @@ def pending_for_project(official, project):
         db.select(Pledge).where(Pledge.project_id == project.id, Pledge.status == P.PENDING)
         .order_by(Pledge.created_at, Pledge.id)
     ).all()
+
+
+@dataclass(frozen=True)
+class IncomingPledge:
+    """A pledge waiting for an official, with what the official may know of the member who made it."""
+    pledge: Pledge
+    profile_visible: bool  # the official may open the member's profile (its visibility decides)
+    credential: SkillStatus | None  # a skill offer: the member's credential for the need's skill
+
+
+def incoming_pledges(official, project):
+    """The pending pledges of a project for its officials to decide (the incoming pledges page)."""
+    rows = []
+    for pledge in pending_for_project(official, project):
+        profile = profile_of(pledge.member)
+        skill = pledge.need.skill if pledge.kind == PledgeKind.SKILL else None
+        rows.append(IncomingPledge(
+            pledge=pledge, profile_visible=profile is not None and profile_visible_to(official, profile),
+            credential=credential_status(pledge.member, skill) if skill else None,
+        ))
+    return rows
 
 
 def public_ledger(project):

@@ -17,6 +17,9 @@
  *   data-icons                Leaflet marker image folder, e.g.
  *                             /static/vendor/leaflet/images/
  *   data-tiles-failed-text    notice shown when tiles are missing or fail
+ *   data-zoom-in-title,       the zoom buttons' titles, in the page's language
+ *   data-zoom-out-title       (Leaflet's own are English)
+ *   data-leaflet-title        the title of the "Leaflet" link in the attribution
  *
  * No inline scripts or styles are needed (CSP: script-src 'self').
  */
@@ -72,6 +75,9 @@
     var attribution = (el.getAttribute('data-attribution') || '').trim();
     var icons = (el.getAttribute('data-icons') || '').trim();
     var failedText = (el.getAttribute('data-tiles-failed-text') || '').trim();
+    var zoomInTitle = (el.getAttribute('data-zoom-in-title') || '').trim();
+    var zoomOutTitle = (el.getAttribute('data-zoom-out-title') || '').trim();
+    var leafletTitle = (el.getAttribute('data-leaflet-title') || '').trim();
 
     if (icons) {
       L.Icon.Default.imagePath = icons.charAt(icons.length - 1) === '/' ? icons : icons + '/';
@@ -111,7 +117,21 @@
     }
 
     var center = [lat, lon];
-    var map = L.map(el, { center: center, zoom: zoom, maxZoom: MAX_ZOOM });
+    // Leaflet's zoom buttons and attribution prefix are English: add both with the page's words.
+    var map = L.map(el, {
+      center: center, zoom: zoom, maxZoom: MAX_ZOOM, zoomControl: false, attributionControl: false
+    });
+    var zoomOptions = {};
+    if (zoomInTitle) {
+      zoomOptions.zoomInTitle = zoomInTitle;
+    }
+    if (zoomOutTitle) {
+      zoomOptions.zoomOutTitle = zoomOutTitle;
+    }
+    L.control.zoom(zoomOptions).addTo(map);
+    var prefix = '<a href="https://leafletjs.com"' +
+      (leafletTitle ? ' title="' + escapeHtml(leafletTitle) + '"' : '') + '>Leaflet</a>';
+    L.control.attribution({ prefix: prefix }).addTo(map);
 
     var markerOptions = {};
     if (label) {
