@@ -13,6 +13,7 @@ One place for the helpers, so a change of the app's markup is adapted here only:
 import re
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
@@ -97,6 +98,11 @@ def first_error_out_of_view(page):
     """None if the first error the reader meets is inside the viewport, else why not: the invalid field
     the page opened focused on, or else the first error mark of the page (document order)."""
     page.wait_for_load_state("load")
+    try:  # a page that opens on its first invalid field focuses it as it loads: give it the moment
+        page.wait_for_function("document.activeElement && document.activeElement.matches('[aria-invalid=\"true\"]')",
+                               timeout=2000)
+    except PlaywrightTimeoutError:
+        pass  # no field is focused: the first error mark decides
     found = page.evaluate(_FIRST_ERROR, ERROR_SELECTOR)
     if found is None:
         return f"{page.url}: no error is shown at all"
