@@ -168,8 +168,6 @@ def funding_progress(project, needs, totals):
     None too while a need's currency has no exchange rate: the share is not known then."""
     if project.status != ProjectStatus.PUBLISHED:
         return None
-    if currencies_without_rate({n["currency"] for n in needs if n.get("currency")} | {project.currency}):
-        return None
     asked = got = 0
     for need in needs:
         if need["kind"] != NeedKind.FUNDS.value or not need.get("target_amount"):
@@ -177,8 +175,11 @@ def funding_progress(project, needs, totals):
         target = need["target_amount"]
         done = min(totals.get(need["id"], 0), target)
         if need.get("currency") and need["currency"] != project.currency:
-            target = convert(target, need["currency"], project.currency)[0]
-            done = convert(done, need["currency"], project.currency)[0]
+            try:
+                target = convert(target, need["currency"], project.currency)[0]
+                done = convert(done, need["currency"], project.currency)[0]
+            except InvalidInput:  # no rate for that currency yet
+                return None
         asked += target
         got += done
     return round(got / asked, 6) if asked else None
