@@ -30,11 +30,11 @@ from app.errors import Conflict, DomainError, InvalidInput, InvalidTransition, N
 from app.extensions import db
 from app.mail import absolute_url, send_mail, stable_message_id
 from app.models import Pledge, PledgeKind, PledgeMethod, PledgeStatus, StripeEvent
-from app.payments import stripe_gateway as gateway
-from app.payments.stripe_gateway import CardDeclined, CardPaymentUnavailable
 from app.models._common import lock_for_update
 from app.money import format_money
 from app.outbox import enqueue
+from app.payments import stripe_gateway as gateway
+from app.payments.stripe_gateway import CardDeclined, CardPaymentUnavailable
 from app.services.audit import record_event
 from app.services.pledges import (
     check_money_pledge,
@@ -129,8 +129,9 @@ def confirm_card_pledge(member, pledge):
     """Ask Stripe to charge the card of the member's pending card pledge.
 
     Returns (client_secret, intent status): "succeeded" or "processing" (the webhook will tell),
-    or "requires_action" (the page completes 3-D Secure with Stripe.js). Writes nothing: the
-    pledge moves only when Stripe's webhook says so."""
+    or "requires_action" (the page completes 3-D Secure with Stripe.js). The pledge's status moves
+    only when Stripe's webhook says so; a hold that lapsed is renewed first if the need still takes
+    the money, else nothing is charged."""
     _own_card_pledge(member, pledge)
     if pledge.status != PledgeStatus.PENDING:
         raise InvalidTransition(_("This payment has already been processed."))
