@@ -70,6 +70,7 @@ def register_blueprints(app):
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
     from app.blueprints.moderation import bp as moderation_bp
+    from app.blueprints.notifications import bp as notifications_bp
     from app.blueprints.payments import bp as payments_bp
     from app.blueprints.pledges import bp as pledges_bp
     from app.blueprints.profiles import bp as profiles_bp
@@ -91,6 +92,7 @@ def register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp, url_prefix="/media")
     app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def register_request_hooks(app):

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 
-def send_mail(to, subject, body, *, message_id=None):
+def send_mail(to, subject, body, *, message_id=None, headers=None):
     """Hand one mail to the server; returns once it is accepted, raises if it is refused."""
     config = current_app.config
     message = EmailMessage()
@@ -15,6 +15,8 @@ def send_mail(to, subject, body, *, message_id=None):
     message["Subject"] = subject
     if message_id:
         message["Message-ID"] = message_id
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
 
     if not config.get("MAIL_SERVER"):

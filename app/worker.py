@@ -20,15 +20,21 @@ import time
 
 from app.extensions import db
 from app.outbox import claim, done, failed, wait
+from app.schedule import run_due
 from app.payments.card_pledges import mail_refund, refund_card_pledge
 from app.payments.stripe_gateway import CardPaymentUnavailable
 from app.search import SearchUnavailable, backend
 from app.search.backend import ReindexRunning
 from app.services.alerts import queue_alerts_for, send_alert
+from app.services.notifications import send_notification
 
 log = logging.getLogger(__name__)
 BATCH = 500
 MAX_PAUSE_SECONDS = 30
+
+# What the worker runs on a schedule (app/schedule.py): each due run once, whatever the workers.
+SCHEDULE = {
+}
 
 
 class UnknownJob(Exception):
@@ -53,6 +59,8 @@ def _run(job):
         send_alert(job.entity_id)
     elif job.kind == "mail" and job.entity == "refund":
         mail_refund(job.entity_id)
+    elif job.kind == "mail" and job.entity == "notification":
+        send_notification(job.entity_id)
     else:
         raise UnknownJob(f"no handler for {job.kind} {job.entity} {job.entity_id}")
 

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
-from app.services import pledges, profiles, projects
+from app.services import notifications, pledges, profiles, projects
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -130,6 +130,10 @@ def build_world(*, card_payments=True):
     profiles.submit_credential(member_a, credential_a.id, jpeg_upload(seed=3))
     profiles.submit_credential(member_b, credential_b.id, jpeg_upload(seed=4))
     saved_a = search_service.save_search(member_a, SearchQuery(q="bridge"), name="Bridges")
+    told_a = notifications.notify(member_a, "pledge_confirmed", project=published_1, pledge_id=confirmed.id,
+                                  amount=notifications.money_param(confirmed.amount, confirmed.currency))
+    opened_a = notifications.notify(member_a, "pledge_confirmed", project=published_1, pledge_id=confirmed.id,
+                                    amount=notifications.money_param(confirmed.amount, confirmed.currency))
     search_service.save_search(member_b, SearchQuery(q="school"), name="Schools")
     db.session.commit()
     drain()  # the worker: indexes what was published, sends the alerts
@@ -154,7 +158,8 @@ def build_world(*, card_payments=True):
         credential_a=credential_a.id, credential_b=credential_b.id,
         credential_file=db.session.get(ProfileSkill, credential_a.id).credential_filename,
         removable_skill_a=removable_skill_a.id, uploadable_skill_a=uploadable_skill_a.id, window_a=window_a.id,
-        saved_a=saved_a.id, member_a=member_a.id, member_b=member_b.id,
+        saved_a=saved_a.id, told_a=told_a.id, opened_a=opened_a.id,
+        unsubscribe_a=notifications.unsubscribe_token(member_a, "pledge_confirmed"), member_a=member_a.id, member_b=member_b.id,
         unheld_skill=_skill("teacher").id,
     )
     return SimpleNamespace(users=users, ids=ids)

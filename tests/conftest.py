@@ -23,6 +23,7 @@ import itertools
 import os
 import threading
 from dataclasses import fields
+from datetime import timedelta
 
 import pytest
 from elastic_transport import ConnectionError as EngineDown
@@ -36,6 +37,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db, limiter
+from app.models import _common
 from app.services.reference import SEED_DIR, seed_reference_data
 from tests.factories import PASSWORD
 from tests.mailbox import Mailbox
@@ -416,6 +418,31 @@ def mailbox(mail_server):
     mail_server.reset()
     yield mail_server
     mail_server.reset()
+
+
+class Clock:
+    """The app's clock (``app.models._common.utcnow``) at a time the test sets: schedules, due dates
+    and reminders are tested by moving it, never by sleeping."""
+
+    def __init__(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+        self.set(_common.utcnow().replace(microsecond=0))
+
+    @property
+    def now(self):
+        return _common._travelled_to
+
+    def set(self, moment):
+        self._monkeypatch.setattr(_common, "_travelled_to", moment)
+        return moment
+
+    def advance(self, **delta):
+        return self.set(self.now + timedelta(**delta))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
 
 
 @pytest.fixture

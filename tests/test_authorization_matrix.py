@@ -40,6 +40,7 @@ from app.errors import PermissionDenied
 from app.models import AuditEvent, Pledge, PledgeStatus, Role, User
 from app.services import pledges as pledge_service
 from app.services import projects
+from app.services.notifications import KINDS as notification_kinds
 from tests.authz_world import ROLES, build_world, jpeg_bytes
 from tests.factories import PASSWORD, make_membership, make_official, make_project, make_user
 from tests.stripe_server import localstripe  # noqa: F401
@@ -181,6 +182,8 @@ MATRIX = [
          # A licence scan is private: it is never served as a public image, to anyone.
          Target("/media/{credential_file}", wants(MISSING, visitor=MISSING), "member A's credential scan")),
     row("lsgs.index", "GET", "/lsgs/", **PUBLIC_GET),
+    rows("lsgs.detail", "GET", Target("/lsgs/{lsg_1}", wants(**PUBLIC_GET), "LSG 1"),
+         Target("/lsgs/999999", wants(MISSING, visitor=MISSING), "no LSG")),
     row("webhooks.stripe", "POST", "/webhooks/stripe", data={"id": "evt_x"},
         others=refused(400), visitor=refused(400), object="an unsigned event"),
 
@@ -486,6 +489,19 @@ MATRIX = [
          Target("/search/saved/{saved_a}/delete", wants(MISSING, member_a=go("/search/saved")),
                 "member A's saved search")),
     row("search.follow_home", "POST", "/search/follow-home", logged_in=go("/search/saved")),
+
+    # ------------------------------------------------------------ notifications
+    row("notifications.index", "GET", "/notifications/", logged_in=OK),
+    rows("notifications.open_one", "POST",
+         Target("/notifications/{opened_a}/open", wants(MISSING, member_a=go("/pledges/")),
+                "member A's notification")),
+    row("notifications.read_all", "POST", "/notifications/read", logged_in=go("/notifications/")),
+    row("notifications.preferences", "GET", "/notifications/preferences", logged_in=OK),
+    row("notifications.preferences", "POST", "/notifications/preferences",
+        data=lambda ids, role: {"digest_every": "day", **{f"kind_{k}": "app" for k in notification_kinds}},
+        logged_in=go("/notifications/preferences")),
+    row("notifications.unsubscribe", "GET", "/notifications/unsubscribe/{unsubscribe_a}", **PUBLIC_GET),
+    row("notifications.unsubscribe", "POST", "/notifications/unsubscribe/{unsubscribe_a}", **PUBLIC_GET),
     rows("search.volunteers", "GET",
          Target("/search/needs/{skill_1}/volunteers", wants(official_1=OK), "a skill need of LSG 1's project")),
 ]

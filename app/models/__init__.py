@@ -12,6 +12,7 @@ from app.models.pledges import (
     PledgeStatus,
     StripeEvent,
 )
+from app.models.notifications import Channel, DigestEvery, Notification, NotificationPreference, ScheduledTask
 from app.models.profiles import (
     COUNTRIES,
     LANGUAGES,
@@ -46,6 +47,11 @@ from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_searc
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "Channel",
+    "DigestEvery",
+    "Notification",
+    "NotificationPreference",
+    "ScheduledTask",
     "AlertDelivery",
     "OutboxJob",
     "SavedSearch",

@@ -9,8 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 
+_travelled_to = None  # set by tests only (tests/conftest.py, ``clock``): schedules without sleeps
+
+
 def utcnow():
     """Naive UTC, stored the same way on SQLite and PostgreSQL."""
+    if _travelled_to is not None:
+        return _travelled_to
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 

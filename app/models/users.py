@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     # so a copied cookie stops working: the server, not the browser, decides that a session ended.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # How often the digest of followed projects and "digest" notifications is mailed.
+    digest_every: Mapped[str] = mapped_column(String(8), default="week", server_default="week")
 
     memberships: Mapped[list["LsgMembership"]] = relationship(  # noqa: F821
         back_populates="user", foreign_keys="LsgMembership.user_id"

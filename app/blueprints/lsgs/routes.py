@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.forms import run_form
 from app.blueprints.lsgs.forms import JoinLsgForm
-from app.services import memberships, reference
+from app.services import lsgs, memberships, reference
 
 bp = Blueprint("lsgs", __name__)
 
@@ -27,3 +27,10 @@ def join(lsg_id):
                 "decision on your account page."), "success")
         return redirect(url_for("account.settings"))
     return render_template("lsgs/join.html", form=form, lsg=lsg), requested.status
+
+
+@bp.get("/<id:lsg_id>")
+def detail(lsg_id):
+    lsg = lsgs.public_lsg(lsg_id)
+    return render_template("lsgs/detail.html", lsg=lsg, officials=lsgs.officials(lsg),
+                           projects=lsgs.public_projects(lsg))
