@@ -218,3 +218,12 @@ def test_a_failing_task_does_not_stop_the_others_and_is_tried_again_later(app, c
     clock.advance(hours=1)
     assert run_due(schedule) == ["fine"]
     assert runs == [1, 1]
+
+
+def test_each_person_chooses_only_for_what_they_can_receive(app, client, login_as, project):
+    login_as(make_user())
+    page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert "A pledge of mine is confirmed" in page and "A new pledge of money" not in page
+    login_as(make_official(project.lsg))
+    page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert "A new pledge of money" in page and "Offline pledges wait too long" not in page

@@ -38,6 +38,7 @@ class Kind:
     default: Channel = Channel.MAIL
     group: object = None  # heading on the preferences page
     anchor: str | None = None
+    audience: str = "member"  # who may receive it: "member" (anyone), "official", "moderator"
 
 
 _MINE = _l("My pledges, offers and profile")
@@ -59,16 +60,16 @@ KINDS = {
     "offer_declined": Kind(_l("An offer of mine is declined"), _l("Your offer for “%(need)s” on “%(title)s” was declined: %(reason)s"), "pledges.receipt", ("pledge_id",), group=_MINE),
     "mission_soon": Kind(_l("A mission I volunteer for starts in a week"), _l("“%(need)s” on “%(title)s” starts on %(starts_on)s."), "pledges.receipt", ("pledge_id",), group=_MINE),
     # to the officials of the project's LSG
-    "project_changes_requested": Kind(_l("Moderators ask for changes to a project"), _l("Changes were requested on “%(title)s”: %(reason)s"), "projects.manage", ("project_id",), group=_LSG),
-    "project_published": Kind(_l("A project is published"), _l("“%(title)s” is published."), "projects.detail", ("project_id",), group=_LSG),
-    "project_rejected": Kind(_l("A project is rejected"), _l("“%(title)s” was rejected: %(reason)s"), "projects.manage", ("project_id",), group=_LSG),
-    "project_unpublished": Kind(_l("A project is unpublished"), _l("“%(title)s” was unpublished: %(reason)s"), "projects.manage", ("project_id",), group=_LSG),
-    "pledge_received": Kind(_l("A new pledge of money"), _l("New pledge of %(amount)s to “%(title)s” from %(member)s."), "pledges.incoming", ("project_id",), group=_LSG),
-    "offer_received": Kind(_l("A new offer of skills"), _l("%(member)s offers to help with “%(need)s” on “%(title)s”."), "pledges.incoming", ("project_id",), group=_LSG),
-    "goods_pledge_received": Kind(_l("A new pledge of goods"), _l("%(member)s pledges goods for “%(need)s” on “%(title)s”."), "pledges.incoming", ("project_id",), group=_LSG),
-    "pledges_waiting": Kind(_l("Offline pledges wait for confirmation"), _l("%(count)s offline pledges to “%(title)s” wait for confirmation for more than %(days)s days."), "pledges.incoming", ("project_id",), group=_LSG),
-    "pledges_waiting_escalated": Kind(_l("Offline pledges wait too long (moderators)"), _l("%(count)s offline pledges to “%(title)s” (%(lsg)s) wait for confirmation for more than %(days)s days."), "pledges.incoming", ("project_id",), group=_LSG),
-    "update_due": Kind(_l("A project needs an update"), _l("“%(title)s” has had no update for %(days)s days: post one before it is flagged as silent."), "projects.new_update", ("project_id",), group=_LSG),
+    "project_changes_requested": Kind(_l("Moderators ask for changes to a project"), _l("Changes were requested on “%(title)s”: %(reason)s"), "projects.manage", ("project_id",), group=_LSG, audience="official"),
+    "project_published": Kind(_l("A project is published"), _l("“%(title)s” is published."), "projects.detail", ("project_id",), group=_LSG, audience="official"),
+    "project_rejected": Kind(_l("A project is rejected"), _l("“%(title)s” was rejected: %(reason)s"), "projects.manage", ("project_id",), group=_LSG, audience="official"),
+    "project_unpublished": Kind(_l("A project is unpublished"), _l("“%(title)s” was unpublished: %(reason)s"), "projects.manage", ("project_id",), group=_LSG, audience="official"),
+    "pledge_received": Kind(_l("A new pledge of money"), _l("New pledge of %(amount)s to “%(title)s” from %(member)s."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
+    "offer_received": Kind(_l("A new offer of skills"), _l("%(member)s offers to help with “%(need)s” on “%(title)s”."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
+    "goods_pledge_received": Kind(_l("A new pledge of goods"), _l("%(member)s pledges goods for “%(need)s” on “%(title)s”."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
+    "pledges_waiting": Kind(_l("Offline pledges wait for confirmation"), _l("%(count)s offline pledges to “%(title)s” wait for confirmation for more than %(days)s days."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
+    "pledges_waiting_escalated": Kind(_l("Offline pledges wait too long (moderators)"), _l("%(count)s offline pledges to “%(title)s” (%(lsg)s) wait for confirmation for more than %(days)s days."), "pledges.incoming", ("project_id",), group=_LSG, audience="moderator"),
+    "update_due": Kind(_l("A project needs an update"), _l("“%(title)s” has had no update for %(days)s days: post one before it is flagged as silent."), "projects.new_update", ("project_id",), group=_LSG, audience="official"),
     # to followers and everyone who pledged
     "project_update": Kind(_l("An update on a project I follow or supported"), _l("New update on “%(title)s”: %(update)s"), "projects.detail", ("project_id",), Channel.DIGEST, _FOLLOWED, "updates"),
     "followed_project_published": Kind(_l("A new project in a place I follow"), _l("New project in %(place)s: “%(title)s”."), "projects.detail", ("project_id",), Channel.DIGEST, _FOLLOWED),
@@ -76,7 +77,7 @@ KINDS = {
     "question_asked": Kind(_l("A new question to answer"), _l("New question on “%(title)s”: %(question)s"), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_answered": Kind(_l("My question is answered"), _l("Your question on “%(title)s” was answered."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_late": Kind(_l("A question waits past its due date"), _l("A question on “%(title)s” is waiting for your answer past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
-    "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
+    "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "notifications.index", group=_DIALOGUE),
 }
 
@@ -101,6 +102,16 @@ def _param(value):
 def channel_for(user, kind):
     chosen = db.session.scalar(db.select(NotificationPreference.channel).filter_by(user_id=user.id, kind=kind))
     return chosen or KINDS[kind].default
+
+
+def kinds_for(user):
+    """The kinds this person can receive (an official's and a moderator's kinds only to them)."""
+    audiences = {"member"}
+    if any(m.status == MembershipStatus.APPROVED for m in user.memberships):
+        audiences.add("official")
+    if user.role in (Role.MODERATOR, Role.ADMIN):
+        audiences.add("moderator")
+    return {name: kind for name, kind in KINDS.items() if kind.audience in audiences}
 
 
 def preferences_of(user):

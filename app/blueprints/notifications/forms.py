@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectField
 
 from app.models import Channel
 
@@ -25,7 +25,7 @@ def preferences_form(kinds, chosen, digest_every, formdata=None):
         pass
 
     for name, label in kinds.items():
-        setattr(Form, f"kind_{name}", RadioField(label, choices=[(c.value, text) for c, text in CHANNEL_LABELS.items()]))
+        setattr(Form, f"kind_{name}", SelectField(label, choices=[(c.value, text) for c, text in CHANNEL_LABELS.items()]))
     data = {f"kind_{name}": chosen[name].value for name in kinds}
     data["digest_every"] = digest_every
     return Form(formdata=formdata, data=data)

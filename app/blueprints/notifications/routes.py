@@ -46,7 +46,8 @@ def read_all():
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
-    labels = {name: kind.label for name, kind in service.KINDS.items()}
+    kinds = service.kinds_for(current_user)
+    labels = {name: kind.label for name, kind in kinds.items()}
     form = preferences_form(labels, service.preferences_of(current_user), current_user.digest_every,
                             formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
@@ -55,7 +56,7 @@ def preferences():
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     groups = {}
-    for name, kind in service.KINDS.items():
+    for name, kind in kinds.items():
         groups.setdefault(str(kind.group), []).append(form[f"kind_{name}"])
     return render_template("notifications/preferences.html", form=form, groups=groups), form_status(form)
 
