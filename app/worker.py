@@ -6,7 +6,7 @@ Kinds of job and what they do:
   the one that cannot be indexed (a bad document) fails alone.
 - "alert": find the saved searches a newly published project matches; queue one "mail" job each.
 - "refund": give back a card payment Stripe took beyond a need's target (idempotent at Stripe).
-- "mail": send one mail (an alert, a refund notice), then commit at once (one job, one mail, one
+- "mail": send one mail (an alert, a refund notice, a notification, a password reset), then commit at once (one job, one mail, one
   commit).
 
 Each job runs in its own savepoint: any exception rolls back that job's writes only, is recorded on
@@ -25,6 +25,7 @@ from app.payments.card_pledges import mail_refund, refund_card_pledge
 from app.payments.stripe_gateway import CardPaymentUnavailable
 from app.search import SearchUnavailable, backend
 from app.search.backend import ReindexRunning
+from app.services.accounts import mail_password_reset
 from app.services.alerts import queue_alerts_for, send_alert
 from app.services.notifications import send_notification
 
@@ -61,6 +62,8 @@ def _run(job):
         mail_refund(job.entity_id)
     elif job.kind == "mail" and job.entity == "notification":
         send_notification(job.entity_id)
+    elif job.kind == "mail" and job.entity == "password_reset":
+        mail_password_reset(job.entity_id)
     else:
         raise UnknownJob(f"no handler for {job.kind} {job.entity} {job.entity_id}")
 

@@ -200,3 +200,30 @@ def test_no_unexplained_import_inside_a_function():
 def test_no_module_over_the_limit():
     found = long_modules()
     assert not found, f"modules over {MAX_LINES} lines:\n" + "\n".join(found)
+
+
+def _functions_calling(name):
+    """(module, function) for every function of app/ whose body calls ``name``."""
+    found = set()
+    for module, tree in TREES.items():
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for call in ast.walk(function):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", None)) == name:
+                    found.add((module, function.name))
+    return found
+
+
+def test_no_request_sends_mail_itself():
+    """Mail goes out from the worker only: every function that calls send_mail is a job the worker
+    runs (it is called in app/worker.py), and no view imports the mail module."""
+    run_by_worker = {node.func.id for node in ast.walk(TREES["app.worker"])
+                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    senders = _functions_calling("send_mail") - {("app.mail", "send_mail")}
+    assert senders, "the finder found no sender at all"
+    for module, function in senders:
+        callers = {caller for m, caller in _functions_calling(function) if m == module}
+        assert function in run_by_worker or callers & run_by_worker, (module, function)
+    views = [module for module in MODULES if module.startswith("app.blueprints")]
+    assert not [module for module in views if "app.mail" in import_graph().get(module, set())]

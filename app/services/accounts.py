@@ -12,6 +12,7 @@ from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.mail import absolute_url, send_mail
 from app.models import User, normalize_email
+from app.outbox import enqueue
 
 RESET_SALT = "birge.password-reset"
 # The one password rule: the forms' validator, the CLI and every service that sets a password use it.
@@ -108,10 +109,20 @@ def make_reset_token(user):
 
 
 def send_password_reset(email):
-    """Mail a reset link if the account exists. Says nothing either way (no account discovery)."""
+    """Queue a reset mail if the account exists (the worker sends it: ``mail_password_reset``).
+    Says nothing either way (no account discovery)."""
     user = find_user_by_email(email)
     if user is None:
         current_app.logger.info("Password reset asked for an unknown address.")
+        return
+    enqueue("mail", "password_reset", user.id)
+
+
+def mail_password_reset(user_id):
+    """The worker's "mail" job: the link is made when the mail is sent, so it is valid for
+    PASSWORD_RESET_MAX_AGE from then, and a password changed meanwhile makes it void."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
         return
     link = absolute_url("auth.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
@@ -124,11 +135,7 @@ def send_password_reset(email):
             minutes=minutes,
             link=link,
         )
-    try:
-        send_mail(user.email, subject, body)
-    except OSError:
-        # The person still sees the neutral message; the operator sees why mail failed.
-        current_app.logger.exception("Could not send the password reset mail.")
+    send_mail(user.email, subject, body)
 
 
 def user_for_reset_token(token):
