@@ -123,7 +123,8 @@ class Report(db.Model):
     """Someone finds a question or an answer abusive (once per person and item)."""
 
     __tablename__ = "question_reports"
-    __table_args__ = (UniqueConstraint("reporter_id", "question_id"), UniqueConstraint("reporter_id", "answer_id"))
+    __table_args__ = (UniqueConstraint("reporter_id", "question_id", name="uq_question_reports_reporter_question"),
+                      UniqueConstraint("reporter_id", "answer_id", name="uq_question_reports_reporter_answer"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -103,8 +103,8 @@ def upgrade():
         sa.ForeignKeyConstraint(['question_id'], ['questions.id']),
         sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('reporter_id', 'answer_id'),
-        sa.UniqueConstraint('reporter_id', 'question_id'),
+        sa.UniqueConstraint('reporter_id', 'answer_id', name='uq_question_reports_reporter_answer'),
+        sa.UniqueConstraint('reporter_id', 'question_id', name='uq_question_reports_reporter_question'),
     )
     with op.batch_alter_table('question_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_question_reports_answer_id'), ['answer_id'], unique=False)
