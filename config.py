@@ -60,6 +60,13 @@ class Config:
     # A card pledge holds its share of the need this long while its donor pays.
     CARD_HOLD_MINUTES = int(os.environ.get("CARD_HOLD_MINUTES", 30))
 
+    # Public questions: how many a member may ask in 24 hours; an answer is due within this many
+    # working days (weekends and the admins' holidays skipped); moderators hear of a question still
+    # unanswered this many working days after that.
+    QUESTIONS_PER_DAY = int(os.environ.get("QUESTIONS_PER_DAY", 5))
+    ANSWER_WORKING_DAYS = int(os.environ.get("ANSWER_WORKING_DAYS", 3))
+    QUESTION_ESCALATE_WORKING_DAYS = int(os.environ.get("QUESTION_ESCALATE_WORKING_DAYS", 2))
+
     # Without MAIL_SERVER, mail is printed to the log.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))

@@ -76,6 +76,7 @@ def register_blueprints(app):
     from app.blueprints.profiles import bp as profiles_bp
     from app.blueprints.projects import bp as projects_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.questions import bp as questions_bp
     from app.blueprints.search import bp as search_bp
     from app.blueprints.webhooks import bp as webhooks_bp
 
@@ -93,6 +94,7 @@ def register_blueprints(app):
     app.register_blueprint(media_bp, url_prefix="/media")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(questions_bp)
 
 
 def register_request_hooks(app):

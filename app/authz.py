@@ -115,3 +115,19 @@ def require_visible(permission, user, target=None):
     """``require`` for what is private (a member's own payment): to anyone not allowed it does not exist."""
     if not permission(user, target):
         raise NotFound()
+
+
+# ---- public questions (target: a question): the addressee answers — the LSG's officials, or the
+# ministry's members (a moderator who is one of them too)
+def _is_addressee_of(user, question):
+    if question is None:
+        return False
+    if question.lsg_id is not None:
+        return _is_official_of(user, question.lsg)
+    return question.ministry is not None and any(member.id == user.id for member in question.ministry.members)
+
+
+can_answer_question = Permission(_is_addressee_of, "can_answer_question")
+can_ask_question = is_authenticated
+can_report_question = is_authenticated
+can_hide_question = can_moderate

@@ -17,10 +17,11 @@ database gone) is logged, rolled back and retried after a pause.
 import logging
 import smtplib
 import time
+from datetime import timedelta
 
 from app.extensions import db
 from app.outbox import claim, done, failed, wait
-from app.schedule import run_due
+from app.schedule import Task, run_due
 from app.payments.card_pledges import mail_refund, refund_card_pledge
 from app.payments.stripe_gateway import CardPaymentUnavailable
 from app.search import SearchUnavailable, backend
@@ -28,6 +29,7 @@ from app.search.backend import ReindexRunning
 from app.services.accounts import mail_password_reset
 from app.services.alerts import queue_alerts_for, send_alert
 from app.services.notifications import send_notification
+from app.services.questions import late_questions
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -35,6 +37,7 @@ MAX_PAUSE_SECONDS = 30
 
 # What the worker runs on a schedule (app/schedule.py): each due run once, whatever the workers.
 SCHEDULE = {
+    "late_questions": Task(timedelta(days=1), late_questions),
 }
 
 

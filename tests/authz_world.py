@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
-from app.services import notifications, pledges, profiles, projects
+from app.services import ministries, notifications, pledges, profiles, projects, questions
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -162,4 +162,22 @@ def build_world(*, card_payments=True):
         unsubscribe_a=notifications.unsubscribe_token(member_a, "pledge_confirmed"), member_a=member_a.id, member_b=member_b.id,
         unheld_skill=_skill("teacher").id,
     )
+    # ---- public questions (issue 11, section 3): member B answers for the ministry; each moderator
+    # and admin hides their own question and answer
+    ministry_1 = ministries.save_ministry(admin, name_ky="Министрлик", name_ru="Министерство", name_en="Ministry",
+                                          sector_ids=[published_1.sector_id])
+    ministries.add_member(admin, ministry_1, member_b.email)
+    ministries.add_holiday(admin, day=date(2027, 1, 7), name="Christmas")
+    holiday_2 = ministries.add_holiday(admin, day=date(2027, 1, 1), name="New Year")
+    q_lsg = questions.ask_question(member_a, published_1, to="lsg", body="When?", show_name=True)
+    q_ministry = questions.ask_question(member_a, published_1, to=f"ministry-{ministry_1.id}", body="Rules?",
+                                        show_name=False)
+    q_hide, q_hide_b = (questions.ask_question(member_b, published_1, to="lsg", body="Rude", show_name=True)
+                        for _n in range(2))
+    answer_1, answer_hide, answer_hide_b = (questions.answer_question(official_1, q_lsg, body="In May.")
+                                            for _n in range(3))
+    db.session.commit()
+    ids.update(ministry_1=ministry_1.id, holiday_2=holiday_2.id, q_lsg=q_lsg.id, q_ministry=q_ministry.id,
+               q_hide=q_hide.id, q_hide_b=q_hide_b.id, answer_1=answer_1.id, answer_hide=answer_hide.id,
+               answer_hide_b=answer_hide_b.id, sector_1=published_1.sector_id, member_a_email=member_a.email)
     return SimpleNamespace(users=users, ids=ids)

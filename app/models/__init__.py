@@ -43,10 +43,18 @@ from app.models.projects import (
     ShareSource,
     SpendingLine,
 )
+from app.models.questions import Answer, Holiday, Ministry, Question, Report, ministry_members, ministry_sectors
 from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_search_sectors
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "Answer",
+    "Holiday",
+    "Ministry",
+    "Question",
+    "Report",
+    "ministry_members",
+    "ministry_sectors",
     "Channel",
     "DigestEvery",
     "Notification",

@@ -19,7 +19,8 @@ from app.services.projects.lookups import get_project
 from app.services.projects.versions import snapshot
 
 # The public decisions log lists these, with their reasons.
-DECISION_ACTIONS = ("project.published", "project.revision_published", "project.rejected", "project.unpublished")
+DECISION_ACTIONS = ("project.published", "project.revision_published", "project.rejected", "project.unpublished",
+                    "project.hidden")  # a question or answer on it hidden by a moderator
 
 
 def submit_project(official, project):
