@@ -17,16 +17,18 @@ database gone) is logged, rolled back and retried after a pause.
 import logging
 import smtplib
 import time
+from datetime import timedelta
 
 from app.extensions import db
 from app.outbox import claim, done, failed, wait
-from app.schedule import run_due
+from app.schedule import Task, run_due
 from app.payments.card_pledges import mail_refund, refund_card_pledge
 from app.payments.stripe_gateway import CardPaymentUnavailable
 from app.search import SearchUnavailable, backend
 from app.search.backend import ReindexRunning
 from app.services.alerts import queue_alerts_for, send_alert
 from app.services.notifications import send_notification
+from app.services.reminders import send_reminders
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -34,6 +36,7 @@ MAX_PAUSE_SECONDS = 30
 
 # What the worker runs on a schedule (app/schedule.py): each due run once, whatever the workers.
 SCHEDULE = {
+    "reminders": Task(timedelta(days=1), send_reminders),  # app/services/reminders.py
 }
 
 
@@ -163,6 +166,7 @@ def run(*, interval=1.0, once=False, should_stop=lambda: False, report=None):
     pause = interval
     while not should_stop():
         try:
+            run_due(SCHEDULE)  # before draining: the mail a task queues goes out in this round
             ok, bad = drain()
         except Exception:  # noqa: BLE001 — the loop itself failed (e.g. the database is gone): go on
             log.exception("worker: the outbox could not be drained; trying again in %.0f s", pause)

@@ -504,6 +504,9 @@ MATRIX = [
     row("notifications.unsubscribe", "POST", "/notifications/unsubscribe/{unsubscribe_a}", **PUBLIC_GET),
     rows("search.volunteers", "GET",
          Target("/search/needs/{skill_1}/volunteers", wants(official_1=OK), "a skill need of LSG 1's project")),
+
+    # ------------------------------------------------------------ needs attention (issue 11, section 5)
+    row("attention.index", "GET", "/attention/", official_1=OK, official_2=OK),
 ]
 
 

@@ -43,6 +43,7 @@ from app.models.projects import (
     ShareSource,
     SpendingLine,
 )
+from app.models.reminders import ReminderSent
 from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_search_sectors
 from app.models.users import Role, User, normalize_email
 
@@ -52,6 +53,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "ScheduledTask",
+    "ReminderSent",
     "AlertDelivery",
     "OutboxJob",
     "SavedSearch",
