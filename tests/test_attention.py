@@ -123,6 +123,13 @@ def test_an_official_of_another_lsg_sees_none_of_it(app, client, login_as, busy)
     assert "attention-count" not in html
 
 
+def test_a_pledge_made_today_says_so(app, official, lsg):
+    project = make_project(official, lsg, publish=True)
+    _money(project)
+    db.session.commit()
+    assert _by_label(_items(app, official))["Offline pledges of money to confirm"].detail == "The oldest came today."
+
+
 def test_an_official_with_nothing_waiting_sees_the_empty_state(client, login_as, official):
     login_as(official)
     page = client.get("/attention/")

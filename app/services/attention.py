@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -61,7 +62,8 @@ def pledges_to_confirm(user, lsg_ids):
     detail = ""
     if pledges:
         days = _days_ago(pledges[0].created_at)
-        detail = ngettext("The oldest has waited %(num)d day.", "The oldest has waited %(num)d days.", days)
+        detail = (ngettext("The oldest has waited %(num)d day.", "The oldest has waited %(num)d days.", days)
+                  if days else _("The oldest came today."))
     return _item(_l("Offline pledges of money to confirm"), [p.project for p in pledges], "pledges.incoming",
                  detail=detail)
 
