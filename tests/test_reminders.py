@@ -206,3 +206,15 @@ def test_a_deactivated_official_is_not_told(app, clock, project, officials):
     _run()
     assert _recipients("pledges_waiting") == [officials[0].id]
     assert _told("pledges_waiting_escalated") == []
+
+
+def test_each_reminder_links_to_a_page_its_reader_may_open(app, clock, client, login_as, project, officials):
+    _pledge(project)
+    clock.advance(days=15)
+    _run()
+    for kind in ("pledges_waiting", "pledges_waiting_escalated"):
+        notification = _told(kind)[0]
+        login_as(db.session.get(type(officials[0]), notification.user_id))
+        opened = client.post(f"/notifications/{notification.id}/open")
+        assert opened.status_code == 302
+        assert client.get(opened.location).status_code == 200, (kind, opened.location)
