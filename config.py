@@ -57,6 +57,13 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (N=32768)
     # Offline pledges still unconfirmed after this many days expire (`flask pledges expire`).
     PLEDGE_PENDING_DAYS = int(os.environ.get("PLEDGE_PENDING_DAYS", 30))
+    # The worker's reminders (app/services/reminders.py): offline pledges unconfirmed this many days
+    # are recalled to the LSG's officials, then to the moderators; a public project with no update
+    # for UPDATE_REMINDER_DAYS is recalled to its officials before the 90-day "silent" flag.
+    PLEDGE_CONFIRM_REMINDER_DAYS = int(os.environ.get("PLEDGE_CONFIRM_REMINDER_DAYS", 7))
+    PLEDGE_ESCALATE_DAYS = int(os.environ.get("PLEDGE_ESCALATE_DAYS", 14))
+    UPDATE_REMINDER_DAYS = int(os.environ.get("UPDATE_REMINDER_DAYS", 80))
+    MISSION_REMINDER_DAYS = int(os.environ.get("MISSION_REMINDER_DAYS", 7))
     # A card pledge holds its share of the need this long while its donor pays.
     CARD_HOLD_MINUTES = int(os.environ.get("CARD_HOLD_MINUTES", 30))
 

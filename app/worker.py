@@ -31,6 +31,8 @@ from app.services.alerts import queue_alerts_for, send_alert
 from app.services.notifications import send_notification
 from app.services.questions import late_questions
 
+from app.services.reminders import send_reminders
+
 log = logging.getLogger(__name__)
 BATCH = 500
 MAX_PAUSE_SECONDS = 30
@@ -38,6 +40,8 @@ MAX_PAUSE_SECONDS = 30
 # What the worker runs on a schedule (app/schedule.py): each due run once, whatever the workers.
 SCHEDULE = {
     "late_questions": Task(timedelta(days=1), late_questions),
+
+    "reminders": Task(timedelta(days=1), send_reminders),  # app/services/reminders.py
 }
 
 
@@ -169,6 +173,7 @@ def run(*, interval=1.0, once=False, should_stop=lambda: False, report=None):
     pause = interval
     while not should_stop():
         try:
+            run_due(SCHEDULE)  # before draining: the mail a task queues goes out in this round
             ok, bad = drain()
         except Exception:  # noqa: BLE001 — the loop itself failed (e.g. the database is gone): go on
             log.exception("worker: the outbox could not be drained; trying again in %.0f s", pause)

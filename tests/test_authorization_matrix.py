@@ -555,6 +555,9 @@ MATRIX = [
     row("questions.holidays", "POST", "/admin/holidays", data={"day": "2027-03-21", "name": "Nooruz"},
         admin=go("/admin/holidays")),
     row("questions.remove_holiday", "POST", "/admin/holidays/{holiday_2}/delete", admin=go("/admin/holidays")),
+
+    # ------------------------------------------------------------ needs attention (issue 11, section 5)
+    row("attention.index", "GET", "/attention/", official_1=OK, official_2=OK),
 ]
 
 

@@ -44,6 +44,8 @@ from app.models.projects import (
     SpendingLine,
 )
 from app.models.questions import Answer, Holiday, Ministry, Question, Report, ministry_members, ministry_sectors
+
+from app.models.reminders import ReminderSent
 from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_search_sectors
 from app.models.users import Role, User, normalize_email
 
@@ -60,6 +62,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "ScheduledTask",
+    "ReminderSent",
     "AlertDelivery",
     "OutboxJob",
     "SavedSearch",

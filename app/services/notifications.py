@@ -67,8 +67,8 @@ KINDS = {
     "pledge_received": Kind(_l("A new pledge of money"), _l("New pledge of %(amount)s to “%(title)s” from %(member)s."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
     "offer_received": Kind(_l("A new offer of skills"), _l("%(member)s offers to help with “%(need)s” on “%(title)s”."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
     "goods_pledge_received": Kind(_l("A new pledge of goods"), _l("%(member)s pledges goods for “%(need)s” on “%(title)s”."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
-    "pledges_waiting": Kind(_l("Offline pledges wait for confirmation"), _l("%(count)s offline pledges to “%(title)s” wait for confirmation for more than %(days)s days."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
-    "pledges_waiting_escalated": Kind(_l("Offline pledges wait too long (moderators)"), _l("%(count)s offline pledges to “%(title)s” (%(lsg)s) wait for confirmation for more than %(days)s days."), "pledges.incoming", ("project_id",), group=_LSG, audience="moderator"),
+    "pledges_waiting": Kind(_l("Offline pledges wait for confirmation"), _l("Offline pledges to “%(title)s” waiting for confirmation for more than %(days)s days: %(count)s."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
+    "pledges_waiting_escalated": Kind(_l("Offline pledges wait too long (moderators)"), _l("Offline pledges to “%(title)s” (%(lsg)s) waiting for confirmation for more than %(days)s days: %(count)s."), "projects.detail", ("project_id",), group=_LSG, anchor="ledger-heading", audience="moderator"),  # moderators see the public ledger
     "update_due": Kind(_l("A project needs an update"), _l("“%(title)s” has had no update for %(days)s days: post one before it is flagged as silent."), "projects.new_update", ("project_id",), group=_LSG, audience="official"),
     # to followers and everyone who pledged
     "project_update": Kind(_l("An update on a project I follow or supported"), _l("New update on “%(title)s”: %(update)s"), "projects.detail", ("project_id",), Channel.DIGEST, _FOLLOWED, "updates"),

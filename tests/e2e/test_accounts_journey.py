@@ -59,7 +59,7 @@ def test_join_an_lsg_and_a_moderator_approves_with_an_audit_record(live_server, 
     official.locator("#locale").select_option("ky")
     official.locator("main form button[type=submit]").click()
     official.goto(live_server + "/lsgs/")
-    official.locator(".lsg-list a").first.click()
+    official.locator(".lsg-list a[href$='/join']").first.click()
     official.locator("#position").fill("Айыл өкмөтүнүн башчысы")
     official.locator("#message").fill("Тел. 0312 000 000")
     official.locator("main form button[type=submit]").click()

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.blueprints import form_status, redirect_next
 from app.blueprints.forms import run_action, run_form
 from app.blueprints.auth.forms import LoginForm, NewPasswordForm, RegisterForm, ResetRequestForm
+from app.authz import is_official
 from app.extensions import limiter
 from app.i18n import take_choice_made_before_login
 from app.models import normalize_email
@@ -73,7 +74,8 @@ def login():
         login_user(user, remember=form.remember.data)
         accounts.keep_language_chosen_before_login(user, take_choice_made_before_login())
         flash(_("You are logged in."), "success")
-        return redirect_next("public.index")
+        # An official lands on what waits for them (app/services/attention.py).
+        return redirect_next("attention.index" if is_official(user) else "public.index")
     return render_template("auth/login.html", form=form), form_status(form)
 
 
