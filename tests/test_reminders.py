@@ -193,8 +193,8 @@ def test_the_worker_runs_the_reminders_once_a_day(app, clock, project, officials
     assert row.next_run_at == clock.now + timedelta(days=1)
     _pledge(project)
     clock.advance(days=8)  # the second pledge waits 8 days too; the schedule is due again
-    assert run_due(SCHEDULE) == ["reminders"]
-    assert run_due(SCHEDULE) == []
+    assert "reminders" in run_due(SCHEDULE)
+    assert "reminders" not in run_due(SCHEDULE)
     assert len(_told("pledges_waiting")) == 4
 
 
