@@ -6,8 +6,8 @@ Kinds of job and what they do:
   the one that cannot be indexed (a bad document) fails alone.
 - "alert": find the saved searches a newly published project matches; queue one "mail" job each.
 - "refund": give back a card payment Stripe took beyond a need's target (idempotent at Stripe).
-- "mail": send one mail (an alert, a refund notice), then commit at once (one job, one mail, one
-  commit).
+- "mail": send one mail (an alert, a refund notice, a notification, a digest), then commit at once
+  (one job, one mail, one commit).
 
 Each job runs in its own savepoint: any exception rolls back that job's writes only, is recorded on
 the job (attempts, last_error, a later available_at) and the batch goes on. The loop (``run``)
@@ -17,15 +17,17 @@ database gone) is logged, rolled back and retried after a pause.
 import logging
 import smtplib
 import time
+from datetime import timedelta
 
 from app.extensions import db
 from app.outbox import claim, done, failed, wait
-from app.schedule import run_due
+from app.schedule import Task, run_due
 from app.payments.card_pledges import mail_refund, refund_card_pledge
 from app.payments.stripe_gateway import CardPaymentUnavailable
 from app.search import SearchUnavailable, backend
 from app.search.backend import ReindexRunning
 from app.services.alerts import queue_alerts_for, send_alert
+from app.services.digests import queue_digests, send_digest
 from app.services.notifications import send_notification
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ MAX_PAUSE_SECONDS = 30
 
 # What the worker runs on a schedule (app/schedule.py): each due run once, whatever the workers.
 SCHEDULE = {
+    "digests": Task(timedelta(hours=1), queue_digests),  # each person's weekly (or daily) digest when due
 }
 
 
@@ -61,6 +64,8 @@ def _run(job):
         mail_refund(job.entity_id)
     elif job.kind == "mail" and job.entity == "notification":
         send_notification(job.entity_id)
+    elif job.kind == "mail" and job.entity == "digest":
+        send_digest(job.entity_id)
     else:
         raise UnknownJob(f"no handler for {job.kind} {job.entity} {job.entity_id}")
 
@@ -148,7 +153,9 @@ def drain_once(limit=BATCH):
 
 
 def drain(limit=BATCH):
-    """Run every due job until none is left or only failing ones remain; returns (done, failed)."""
+    """Run the due tasks of SCHEDULE, then every due job until none is left or only failing ones
+    remain; returns (done, failed)."""
+    run_due(SCHEDULE)
     total_done = total_failed = 0
     while True:
         ok, bad = drain_once(limit)
