@@ -67,6 +67,7 @@ def register_blueprints(app):
     from app.blueprints.account import bp as account_bp
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.follows import bp as follows_bp
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
     from app.blueprints.moderation import bp as moderation_bp
@@ -93,6 +94,7 @@ def register_blueprints(app):
     app.register_blueprint(media_bp, url_prefix="/media")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(follows_bp, url_prefix="/following")
 
 
 def register_request_hooks(app):
