@@ -77,7 +77,7 @@ def queue_digests():
     return queued
 
 
-def _body(user, digest, notifications):
+def _body(user, notifications):
     lines = [_("Hello %(name)s, this is what happened on Birge in what you follow and support:", name=user.name), ""]
     for project, told in grouped_by_project(notifications):
         heading = project.title if project is not None else (told[0].params or {}).get("title") or _("Other news")
@@ -111,7 +111,7 @@ def send_digest(digest_id):
     if not notifications:
         return False  # what it was to tell is gone, or an earlier digest told it
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body, unsubscribe_link = _body(user, digest, notifications)
+        body, unsubscribe_link = _body(user, notifications)
         subject = _("Your Birge digest: what is new in what you follow")
     send_mail(user.email, subject, body, message_id=stable_message_id(f"digest-{digest.id}"),
               headers=unsubscribe_headers(unsubscribe_link))
