@@ -68,6 +68,7 @@ def register_blueprints(app):
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.attention import bp as attention_bp
     from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.follows import bp as follows_bp
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
     from app.blueprints.moderation import bp as moderation_bp
@@ -96,8 +97,8 @@ def register_blueprints(app):
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(questions_bp)
-
     app.register_blueprint(attention_bp, url_prefix="/attention")
+    app.register_blueprint(follows_bp, url_prefix="/following")
 
 
 def register_request_hooks(app):

@@ -65,6 +65,7 @@ can_edit_project = is_project_official
 can_see_unpublished_project = is_project_official | can_moderate
 can_administer = is_admin
 can_request_membership = is_authenticated
+can_follow = is_authenticated  # target: a public project, an LSG or a place
 can_verify_credentials = can_moderate
 can_see_whole_profile = is_profile_owner | can_moderate
 

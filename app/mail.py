@@ -1,7 +1,7 @@
 """Outgoing mail: SMTP when MAIL_SERVER is set, otherwise printed to the log."""
 import smtplib
 from email.message import EmailMessage
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import current_app
 
@@ -39,6 +39,8 @@ def stable_message_id(local_part):
 def absolute_url(endpoint, **values):
     """A full link for mail, in a request or in the worker: built on PUBLIC_URL, never on the
     request's Host header, which whoever sends the request chooses."""
+    anchor = values.pop("_anchor", None)  # as url_for takes it; the map's build does not know it
     base = urlsplit(current_app.config["PUBLIC_URL"])
     urls = current_app.url_map.bind(base.netloc, url_scheme=base.scheme, script_name=base.path or "/")
-    return urls.build(endpoint, values, force_external=True)
+    url = urls.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(anchor)}" if anchor else url

@@ -9,6 +9,9 @@ Kinds of job and what they do:
 - "mail": send one mail (an alert, a refund notice, a notification, a password reset), then commit at once (one job, one mail, one
   commit).
 
+- "mail": send one mail (an alert, a refund notice, a notification, a digest), then commit at once
+  (one job, one mail, one commit).
+
 Each job runs in its own savepoint: any exception rolls back that job's writes only, is recorded on
 the job (attempts, last_error, a later available_at) and the batch goes on. The loop (``run``)
 never stops on an error: a job's error is the job's, and a failure of the loop itself (the
@@ -28,6 +31,7 @@ from app.search import SearchUnavailable, backend
 from app.search.backend import ReindexRunning
 from app.services.accounts import mail_password_reset
 from app.services.alerts import queue_alerts_for, send_alert
+from app.services.digests import queue_digests, send_digest
 from app.services.notifications import send_notification
 from app.services.questions import late_questions
 
@@ -40,8 +44,8 @@ MAX_PAUSE_SECONDS = 30
 # What the worker runs on a schedule (app/schedule.py): each due run once, whatever the workers.
 SCHEDULE = {
     "late_questions": Task(timedelta(days=1), late_questions),
-
     "reminders": Task(timedelta(days=1), send_reminders),  # app/services/reminders.py
+    "digests": Task(timedelta(hours=1), queue_digests),  # each person's weekly (or daily) digest when due
 }
 
 
@@ -71,6 +75,9 @@ def _run(job):
         send_notification(job.entity_id)
     elif job.kind == "mail" and job.entity == "password_reset":
         mail_password_reset(job.entity_id)
+
+    elif job.kind == "mail" and job.entity == "digest":
+        send_digest(job.entity_id)
     else:
         raise UnknownJob(f"no handler for {job.kind} {job.entity} {job.entity_id}")
 
@@ -158,7 +165,9 @@ def drain_once(limit=BATCH):
 
 
 def drain(limit=BATCH):
-    """Run every due job until none is left or only failing ones remain; returns (done, failed)."""
+    """Run the due tasks of SCHEDULE, then every due job until none is left or only failing ones
+    remain; returns (done, failed)."""
+    run_due(SCHEDULE)
     total_done = total_failed = 0
     while True:
         ok, bad = drain_once(limit)
@@ -173,7 +182,6 @@ def run(*, interval=1.0, once=False, should_stop=lambda: False, report=None):
     pause = interval
     while not should_stop():
         try:
-            run_due(SCHEDULE)  # before draining: the mail a task queues goes out in this round
             ok, bad = drain()
         except Exception:  # noqa: BLE001 — the loop itself failed (e.g. the database is gone): go on
             log.exception("worker: the outbox could not be drained; trying again in %.0f s", pause)

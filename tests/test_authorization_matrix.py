@@ -558,6 +558,22 @@ MATRIX = [
 
     # ------------------------------------------------------------ needs attention (issue 11, section 5)
     row("attention.index", "GET", "/attention/", official_1=OK, official_2=OK),
+
+    # ------------------------------------------------------------ follows (issue 11, section 2)
+    row("follows.index", "GET", "/following/", logged_in=OK),
+    rows("follows.follow", "POST",
+         Target("/following/project/{published_1}", wants(logged_in=go("/following/")), "a published project",
+                {"next": "/following/"}),
+         Target("/following/project/{draft_1}", wants(MISSING), "a draft", {"next": "/following/"}),
+         Target("/following/lsg/{lsg_1}", wants(logged_in=go("/following/")), "LSG 1", {"next": "/following/"}),
+         Target("/following/municipality/{municipality_1}", wants(logged_in=go("/following/")), "a village",
+                {"next": "/following/"}),
+         Target("/following/district/{district_1}", wants(logged_in=go("/following/")), "a district",
+                {"next": "/following/"}),
+         Target("/following/region/999999", wants(MISSING), "no region", {"next": "/following/"})),
+    rows("follows.unfollow", "POST",
+         Target("/following/lsg/{lsg_1}/unfollow", wants(logged_in=go("/following/")), "LSG 1"),
+         Target("/following/region/999999/unfollow", wants(MISSING), "no region")),
 ]
 
 

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from app.models.audit import AuditEvent
+from app.models.follows import DigestMail, Follow, FollowTarget
 from app.models.geo import District, Municipality, MunicipalityKind, Region, Sector, Skill
 from app.models.lsg import Lsg, LsgMembership, MembershipStatus
 from app.models.pledges import (
@@ -57,6 +58,10 @@ __all__ = [
     "Report",
     "ministry_members",
     "ministry_sectors",
+
+    "DigestMail",
+    "Follow",
+    "FollowTarget",
     "Channel",
     "DigestEvery",
     "Notification",

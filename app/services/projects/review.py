@@ -14,6 +14,7 @@ from app.models._common import lock_for_update, utcnow
 from app.outbox import enqueue
 from app.services.audit import record_event
 from app.services.decisions import required_reason
+from app.services.follows import tell_project_published
 from app.services.projects.editing import problems
 from app.services.projects.lookups import get_project
 from app.services.projects.versions import snapshot
@@ -70,6 +71,7 @@ def publish_project(moderator, project, *, reason):
     record_event(moderator, action, project, reason=reason)
     if action == "project.published":
         enqueue("alert", "project", project.id)  # the worker mails the saved searches it matches
+        tell_project_published(moderator, project)
     return project
 
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Milestone, Photo, PhotoKind, ProjectStatus, ProjectUpdate, SpendingLine
 from app.models._common import utcnow
 from app.services.audit import record_event
+from app.services.follows import tell_update_posted
 from app.services.projects.editing import check_amount
 from app.uploads import store_image
 
@@ -59,6 +60,7 @@ def post_update(official, project, *, body, spending=(), photos=(), final_report
     db.session.flush()
     record_event(official, "project.update_posted", update.project, update_id=update.id,
                  spent=total, currency=project.currency)
+    tell_update_posted(official, update)
     if final_report:
         project.move_to(ProjectStatus.COMPLETED)
         project.revision_state = None
