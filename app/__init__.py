@@ -69,6 +69,7 @@ def register_blueprints(app):
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
+    from app.blueprints.messages import bp as messages_bp
     from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.notifications import bp as notifications_bp
     from app.blueprints.payments import bp as payments_bp
@@ -93,6 +94,7 @@ def register_blueprints(app):
     app.register_blueprint(media_bp, url_prefix="/media")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(messages_bp, url_prefix="/messages")
 
 
 def register_request_hooks(app):

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
-from app.services import notifications, pledges, profiles, projects
+from app.services import messages, notifications, pledges, profiles, projects
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -162,4 +162,15 @@ def build_world(*, card_payments=True):
         unsubscribe_a=notifications.unsubscribe_token(member_a, "pledge_confirmed"), member_a=member_a.id, member_b=member_b.id,
         unheld_skill=_skill("teacher").id,
     )
+    # ---- private messages (issue 11, section 4): member A's thread with LSG 1, answered; member B's
+    # thread with LSG 1, started by its official and reported by B. Both sides have read everything,
+    # so that opening a thread (which marks the other side's messages read) changes no row here.
+    thread_a = messages.write_to_lsg(member_a, lsg_1.id, "When does the work start?")
+    messages.send_message(official_1, thread_a.id, "In May.")
+    thread_b = messages.write_to_member(official_1, lsg_1.id, member_b.id, "Thank you for your offer.")
+    messages.report_thread(member_b, thread_b.id, "Asked for money")
+    for reader, thread in ((member_a, thread_a), (official_1, thread_a), (member_b, thread_b), (official_1, thread_b)):
+        messages.thread_page(reader, thread.id)
+    db.session.commit()
+    ids.update(thread_a=thread_a.id, thread_b=thread_b.id)
     return SimpleNamespace(users=users, ids=ids)

@@ -12,6 +12,7 @@ from app.models.pledges import (
     PledgeStatus,
     StripeEvent,
 )
+from app.models.messages import Message, MessageThread
 from app.models.notifications import Channel, DigestEvery, Notification, NotificationPreference, ScheduledTask
 from app.models.profiles import (
     COUNTRIES,
@@ -47,6 +48,8 @@ from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_searc
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "Message",
+    "MessageThread",
     "Channel",
     "DigestEvery",
     "Notification",
