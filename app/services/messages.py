@@ -221,13 +221,12 @@ def inbox(user):
         db.select(MessageThread)
         .where((MessageThread.member_id == user.id) | MessageThread.lsg_id.in_(lsg_ids))
         .order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())).all()
-    rows = []
-    for thread in threads:
-        as_member = thread.member_id == user.id
-        unread = db.session.scalar(db.select(db.func.count(Message.id)).where(
-            Message.thread_id == thread.id, Message.read_at.is_(None), Message.from_member.is_(not as_member)))
-        rows.append(InboxRow(thread, unread, as_member))
-    return rows
+    unread = dict(((thread_id, from_member), count) for thread_id, from_member, count in db.session.execute(
+        db.select(Message.thread_id, Message.from_member, db.func.count(Message.id))
+        .where(Message.thread_id.in_([t.id for t in threads]), Message.read_at.is_(None))
+        .group_by(Message.thread_id, Message.from_member)))
+    # Unread for the reader: the other side's messages (the member reads the officials', and back).
+    return [InboxRow(t, unread.get((t.id, t.member_id != user.id), 0), t.member_id == user.id) for t in threads]
 
 
 def unread_count(user):
