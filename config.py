@@ -85,6 +85,8 @@ class Config:
     # The worker: a job failing this many times is parked as dead (`flask worker status`); an
     # outage of the search engine or the mail server is waited out and never parks a job.
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 10))
+    # Private messages one person may send in 24 hours (app/services/messages.py).
+    MESSAGES_PER_DAY = int(os.environ.get("MESSAGES_PER_DAY", 30))
 
     # Every link in mail is built on it, never on the request's Host (which the sender controls);
     # required in production (see init_public_url).

@@ -71,6 +71,7 @@ def register_blueprints(app):
     from app.blueprints.follows import bp as follows_bp
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
+    from app.blueprints.messages import bp as messages_bp
     from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.notifications import bp as notifications_bp
     from app.blueprints.payments import bp as payments_bp
@@ -99,6 +100,7 @@ def register_blueprints(app):
     app.register_blueprint(questions_bp)
     app.register_blueprint(attention_bp, url_prefix="/attention")
     app.register_blueprint(follows_bp, url_prefix="/following")
+    app.register_blueprint(messages_bp, url_prefix="/messages")
 
 
 def register_request_hooks(app):

@@ -106,6 +106,40 @@ can_see_saved_search = Permission(lambda u, saved: saved is not None and saved.u
                                   "can_see_saved_search")  # target: a saved search
 
 
+# ---- private messages (target: a MessageThread, or a Contact for a thread not yet written)
+class Contact:
+    """A member and an LSG who may have no thread yet, with the facts that let them write:
+    ``pledged`` (the member pledged or offered to one of the LSG's projects, not withdrawn) and
+    ``profile_visible`` (the member's profile is shown to that LSG's officials)."""
+
+    def __init__(self, member, lsg, *, pledged, profile_visible=False):
+        self.member, self.lsg, self.pledged, self.profile_visible = member, lsg, pledged, profile_visible
+
+
+def _member_may_write(user, contact):
+    return (contact.member.id == user.id and contact.pledged
+            and not _is_official_of(user, contact.lsg))  # an official writes as the LSG, not to it
+
+
+def _official_may_write(user, contact):
+    return (contact.member.id != user.id and _is_official_of(user, contact.lsg)
+            and (contact.pledged or contact.profile_visible))
+
+
+can_write_to_lsg = Permission(_member_may_write, "can_write_to_lsg")  # target: a Contact
+can_write_to_member = Permission(_official_may_write, "can_write_to_member")  # target: a Contact
+is_thread_member = Permission(lambda u, thread: thread is not None and thread.member_id == u.id, "is_thread_member")
+is_thread_official = Permission(
+    lambda u, thread: thread is not None and thread.member_id != u.id and _is_official_of(u, thread.lsg),
+    "is_thread_official")
+is_reported_thread = Permission(lambda u, thread: thread is not None and thread.reported_at is not None,
+                                "is_reported_thread")
+can_write_in_thread = is_thread_member | is_thread_official
+can_read_thread = can_write_in_thread | (can_moderate & is_reported_thread)
+can_share_contacts = is_thread_member
+can_see_reported_threads = can_moderate
+
+
 def require(permission, user, target=None, *, message=None):
     """Raise PermissionDenied (with ``message``, when the user needs to know why) unless allowed."""
     if not permission(user, target):

@@ -21,6 +21,8 @@ from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import ministries, notifications, pledges, profiles, projects, questions
+
+from app.services import messages, notifications, pledges, profiles, projects
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -180,4 +182,16 @@ def build_world(*, card_payments=True):
     ids.update(ministry_1=ministry_1.id, holiday_2=holiday_2.id, q_lsg=q_lsg.id, q_ministry=q_ministry.id,
                q_hide=q_hide.id, q_hide_b=q_hide_b.id, answer_1=answer_1.id, answer_hide=answer_hide.id,
                answer_hide_b=answer_hide_b.id, sector_1=published_1.sector_id, member_a_email=member_a.email)
+
+    # ---- private messages (issue 11, section 4): member A's thread with LSG 1, answered; member B's
+    # thread with LSG 1, started by its official and reported by B. Both sides have read everything,
+    # so that opening a thread (which marks the other side's messages read) changes no row here.
+    thread_a = messages.write_to_lsg(member_a, lsg_1.id, "When does the work start?")
+    messages.send_message(official_1, thread_a.id, "In May.")
+    thread_b = messages.write_to_member(official_1, lsg_1.id, member_b.id, "Thank you for your offer.")
+    messages.report_thread(member_b, thread_b.id, "Asked for money")
+    for reader, thread in ((member_a, thread_a), (official_1, thread_a), (member_b, thread_b), (official_1, thread_b)):
+        messages.thread_page(reader, thread.id)
+    db.session.commit()
+    ids.update(thread_a=thread_a.id, thread_b=thread_b.id)
     return SimpleNamespace(users=users, ids=ids)

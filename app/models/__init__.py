@@ -13,6 +13,7 @@ from app.models.pledges import (
     PledgeStatus,
     StripeEvent,
 )
+from app.models.messages import Message, MessageThread
 from app.models.notifications import Channel, DigestEvery, Notification, NotificationPreference, ScheduledTask
 from app.models.profiles import (
     COUNTRIES,
@@ -58,10 +59,11 @@ __all__ = [
     "Report",
     "ministry_members",
     "ministry_sectors",
-
     "DigestMail",
     "Follow",
     "FollowTarget",
+    "Message",
+    "MessageThread",
     "Channel",
     "DigestEvery",
     "Notification",

@@ -78,7 +78,7 @@ KINDS = {
     "question_answered": Kind(_l("My question is answered"), _l("Your question on “%(title)s” was answered."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_late": Kind(_l("A question waits past its due date"), _l("A question on “%(title)s” is waiting for your answer past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
-    "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "notifications.index", group=_DIALOGUE),
+    "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
 }
 
 
