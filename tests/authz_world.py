@@ -20,9 +20,8 @@ from app.extensions import db
 from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
-from app.services import ministries, notifications, pledges, profiles, projects, questions
+from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
 
-from app.services import messages, notifications, pledges, profiles, projects
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
