@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.models import NeedKind, Role
 from app.services import pledges as pledge_service
-from app.services import projects
+from app.services import messages, projects, questions
 from app.services.attention import attention_items
 from tests.factories import PASSWORD, make_lsg, make_official, make_project, make_user
 
@@ -64,6 +64,11 @@ def busy(app, clock, lsg, official):
     pledge_service.offer_skill(make_user(), _need(fresh, NeedKind.SKILL), starts_on=date(2027, 5, 11),
                                ends_on=date(2027, 5, 12))
     pledge_service.pledge_goods(make_user(), _need(fresh, NeedKind.IN_KIND), quantity=20)
+    asker = make_user(name="Asel Asker")
+    questions.ask_question(asker, fresh, to="lsg", body="When does the roof work start?", show_name=True)
+    writer = make_user(name="Bakyt Writer")
+    _money(fresh, member=writer)
+    messages.write_to_lsg(writer, lsg.id, "Did my transfer arrive?")
     db.session.commit()
     clock.advance(days=8)  # the oldest pledge: 10 days
     assert (clock.now - oldest.created_at).days == 10
@@ -84,9 +89,9 @@ def test_the_counts_and_links_of_an_official_with_some_of_each(app, client, logi
     items = _by_label(_items(app, official))
     old, soon, fresh = busy["old"], busy["soon"], busy["fresh"]
     money = items["Offline pledges of money to confirm"]
-    assert money.count == 3  # not the confirmed one, not the official's own
+    assert money.count == 4  # not the confirmed one, not the official's own
     assert money.url == f"/pledges/projects/{fresh.id}"  # where the oldest waits
-    assert money.links == (("Fresh school roof", 2, f"/pledges/projects/{fresh.id}"),
+    assert money.links == (("Fresh school roof", 3, f"/pledges/projects/{fresh.id}"),
                            ("Old bridge", 1, f"/pledges/projects/{old.id}"))
     assert money.detail == "The oldest has waited 10 days."
     assert (items["Offers of skills to answer"].count, items["Offers of skills to answer"].url) == (
@@ -100,6 +105,13 @@ def test_the_counts_and_links_of_an_official_with_some_of_each(app, client, logi
     assert (due.count, due.url) == (1, f"/projects/{soon.id}/updates/new")
     back = items["Sent back by moderators for changes"]
     assert (back.count, back.url) == (1, f"/projects/{busy['sent_back'].id}/manage")
+    asked = items["Questions to answer"]
+    assert (asked.count, asked.url) == (1, f"/projects/{fresh.id}")
+    # asked on Friday 26 February 2027, due at the end of the third working day (Wednesday), read 8 days on
+    assert asked.detail == "The oldest is late by 2 days."
+    unread = items["Messages not read yet"]
+    assert (unread.count, unread.links[0][:2]) == (1, ("Bakyt Writer", 1))
+    assert unread.url.startswith("/messages/")
     drafts = items["Drafts not yet sent for review"]
     assert (drafts.count, drafts.url) == (1, f"/projects/{busy['draft'].id}/manage")
 

@@ -15,8 +15,11 @@ from flask_babel import ngettext
 
 from app.authz import is_official, require
 from app.extensions import db
-from app.models import Pledge, PledgeKind, PledgeStatus, Project, ProjectStatus, RevisionState, UPDATABLE_STATUSES
+from app.models import (
+    UPDATABLE_STATUSES, Pledge, PledgeKind, PledgeStatus, Project, ProjectStatus, Question, RevisionState,
+)
 from app.models._common import utcnow
+from app.services import messages
 from app.services.pledges.making import OFFLINE_METHODS
 from app.services.projects.lookups import lsgs_of_official
 from app.services.projects.updates import STALE_AFTER
@@ -78,6 +81,37 @@ def goods_to_answer(user, lsg_ids):
     return _item(_l("Pledges of goods to answer"), [p.project for p in pledges], "pledges.incoming")
 
 
+def questions_due(user, lsg_ids):
+    """Unanswered public questions to these LSGs, the one due first first, with its time left."""
+    if not lsg_ids:
+        return _item(_l("Questions to answer"), [], "projects.detail")
+    waiting = db.session.scalars(
+        db.select(Question).where(Question.lsg_id.in_(lsg_ids), Question.answered_at.is_(None),
+                                  Question.hidden_at.is_(None))
+        .order_by(Question.due_at, Question.id)).all()
+    detail = ""
+    if waiting:
+        left = waiting[0].due_at - utcnow()
+        if left < timedelta(0):
+            days = max((-left).days, 1)
+            detail = ngettext("The oldest is late by %(num)d day.", "The oldest is late by %(num)d days.", days)
+        elif left < timedelta(days=1):
+            hours = max(left.seconds // 3600, 1)
+            detail = ngettext("The next is due in %(num)d hour.", "The next is due in %(num)d hours.", hours)
+        else:
+            detail = ngettext("The next is due in %(num)d day.", "The next is due in %(num)d days.", left.days)
+    return _item(_l("Questions to answer"), [q.project for q in waiting], "projects.detail", detail=detail)
+
+
+def messages_unread(user, lsg_ids):
+    """Threads with messages from members the LSG has not read yet (as an official, not as a member)."""
+    rows = [row for row in messages.inbox(user) if not row.as_member and row.unread]
+    links = tuple((row.thread.member.name, row.unread, url_for("messages.thread", thread_id=row.thread.id))
+                  for row in rows)
+    total = sum(row.unread for row in rows)
+    return AttentionItem(_l("Messages not read yet"), total, links[0][2] if links else "", "", links)
+
+
 def _silent_since(lsg_ids, longer_than, *, shorter_than=None):
     """Public, unfinished projects with no update for longer than the period, longest silent first."""
     if not lsg_ids:
@@ -133,8 +167,8 @@ SECTIONS = [
     pledges_to_confirm,
     offers_to_answer,
     goods_to_answer,
-    # questions due, with the time left (issue 11, section 3): added here after merging
-    # unread messages (issue 11, section 4): added here after merging
+    questions_due,
+    messages_unread,
     updates_overdue,
     updates_due_soon,
     sent_back,
