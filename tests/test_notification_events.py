@@ -12,7 +12,7 @@ import stripe
 from flask_babel import force_locale
 
 from app.extensions import db
-from app.models import Channel, Need, NeedKind, Notification, Pledge, PledgeStatus, Role, Skill
+from app.models import Channel, NeedKind, Notification, Pledge, PledgeStatus, Role, Skill
 from app.models._common import utcnow
 from app.services import memberships, notifications, profiles
 from app.services import pledges as pledge_service
