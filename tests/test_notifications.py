@@ -12,7 +12,7 @@ from app.models import Channel, Notification, OutboxJob, ScheduledTask
 from app.schedule import Task, run_due
 from app.services import notifications
 from app.worker import drain
-from tests.factories import make_lsg, make_official, make_project, make_user
+from tests.factories import make_lsg, make_membership, make_official, make_project, make_user
 
 PUBLIC_URL = "https://birge.example/"
 
@@ -25,7 +25,10 @@ def app_overrides(mailbox):
 @pytest.fixture
 def project():
     lsg = make_lsg()
-    official = make_official(lsg)
+    # These tests count mails: the official hears of the approval and the project in the app only.
+    official = make_user()
+    notifications.set_preference(official, notifications.ALL_KINDS, Channel.APP)
+    make_membership(official, lsg, approved=True)
     return make_project(official, lsg, title="Bridge over the Naryn river")
 
 

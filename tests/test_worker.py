@@ -17,16 +17,17 @@ import pytest
 from osmem_server import OsmemServer
 
 from app.extensions import db
-from app.models import AlertDelivery, OutboxJob, Role, SavedSearch
+from app.models import AlertDelivery, Channel, OutboxJob, Role, SavedSearch
 from app.models._common import utcnow
 from app.outbox import enqueue
 from app.search import backend
 from app.search.query import SearchQuery
+from app.services import notifications
 from app.services import projects as project_service
 from app.services.search import save_search
 from app.worker import drain, run
 from tests.conftest import make_app
-from tests.factories import make_lsg, make_official, make_user
+from tests.factories import make_lsg, make_membership, make_user
 from tests.search_data import _sector, publish
 
 PUBLIC_HOST = "birge.example"
@@ -59,7 +60,11 @@ def _followers(count, sector="health", words=""):
 
 def _official(code="KG-N-ATB-01"):
     lsg = make_lsg(code, name=f"LSG {code}")
-    official = make_official(lsg)
+    # These tests count the alert mails: the official hears of the approval and of each
+    # publication in the app only.
+    official = make_user()
+    notifications.set_preference(official, notifications.ALL_KINDS, Channel.APP)
+    make_membership(official, lsg, approved=True)
     db.session.commit()
     return official, lsg
 

@@ -32,7 +32,6 @@ from app.mail import absolute_url, send_mail, stable_message_id
 from app.models import Pledge, PledgeKind, PledgeMethod, PledgeStatus, StripeEvent
 from app.models._common import lock_for_update
 from app.money import format_money
-from app.outbox import enqueue
 from app.payments import stripe_gateway as gateway
 from app.payments.stripe_gateway import CardDeclined, CardPaymentUnavailable
 from app.services.audit import record_event
@@ -155,20 +154,21 @@ def confirm_card_pledge(member, pledge):
 
 def refund_card_pledge(pledge_id):
     """The worker's job for a REFUND_DUE pledge: ask Stripe to give the money back (once: the
-    refund's idempotency key is the pledge's), record it, and have the donor told."""
+    refund's idempotency key is the pledge's) and record it; recording it tells the donor (one
+    "pledge_refunded" notification, mailed if they chose mail)."""
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or pledge.status != PledgeStatus.REFUND_DUE:
         return False
     refund = gateway.refund_payment_intent(pledge.stripe_payment_intent,
                                            idempotency_key=f"birge-refund-{pledge.id}")
     lock_card_pledge(pledge)
-    if settle_card_payment(pledge, PledgeStatus.REFUNDED, event_id=refund.id):
-        enqueue("mail", "refund", pledge.id)
+    settle_card_payment(pledge, PledgeStatus.REFUNDED, event_id=refund.id)
     return True
 
 
 def mail_refund(pledge_id):
-    """Tell the donor their money went back, in their language."""
+    """Tell the donor their money went back, in their language: only for "mail"/"refund" jobs
+    queued before refunds became notifications; nothing queues it any more."""
     pledge = db.session.get(Pledge, pledge_id)
     member = pledge.member
     with force_locale(member.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):

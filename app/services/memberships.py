@@ -8,6 +8,7 @@ from app.models import Lsg, LsgMembership, MembershipStatus
 from app.models._common import utcnow
 from app.services.audit import record_event
 from app.services.decisions import decide, required_reason
+from app.services.notifications import localized, notify
 
 
 def get_lsg(lsg_id):
@@ -66,22 +67,25 @@ def pending_memberships(moderator):
     ).all()
 
 
-def _decide(moderator, membership, reason, new_status, action):
+def _decide(moderator, membership, reason, new_status, action, kind):
     require(can_moderate, moderator)
     require(can_decide_membership, moderator, membership, message=_("You cannot decide on your own request."))
     reason = required_reason(reason, field=None)
     decide(moderator, membership, new_status, action, allowed_from={MembershipStatus.PENDING},
            already_decided=_("This request has already been decided."), reason=reason,
            lsg_id=membership.lsg_id, user_id=membership.user_id)
+    notify(membership.user, kind, lsg=localized(membership.lsg), reason=reason)
     return membership
 
 
 def approve_membership(moderator, membership, *, reason):
-    return _decide(moderator, membership, reason, MembershipStatus.APPROVED, "membership.approved")
+    return _decide(moderator, membership, reason, MembershipStatus.APPROVED, "membership.approved",
+                   "membership_approved")
 
 
 def reject_membership(moderator, membership, *, reason):
-    return _decide(moderator, membership, reason, MembershipStatus.REJECTED, "membership.rejected")
+    return _decide(moderator, membership, reason, MembershipStatus.REJECTED, "membership.rejected",
+                   "membership_rejected")
 
 
 def memberships_of(user):

@@ -53,11 +53,14 @@ KINDS = {
     "credential_verified": Kind(_l("A credential of mine is verified"), _l("Your credential for %(skill)s was verified."), "profiles.me", group=_MINE),
     "credential_rejected": Kind(_l("A credential of mine is not accepted"), _l("Your credential for %(skill)s was not accepted: %(reason)s"), "profiles.me", group=_MINE),
     "pledge_confirmed": Kind(_l("A pledge of mine is confirmed"), _l("Your pledge of %(amount)s to “%(title)s” was confirmed."), "pledges.receipt", ("pledge_id",), group=_MINE),
-    "pledge_rejected": Kind(_l("A pledge of mine is not confirmed"), _l("Your pledge to “%(title)s” was not confirmed: %(reason)s"), "pledges.receipt", ("pledge_id",), group=_MINE),
-    "pledge_expired": Kind(_l("A card payment of mine was not completed"), _l("Your card payment for “%(title)s” was not completed in time; nothing was charged."), "pledges.receipt", ("pledge_id",), group=_MINE),
-    "pledge_refunded": Kind(_l("Money of mine is refunded"), _l("%(amount)s of your pledge to “%(title)s” was refunded."), "pledges.receipt", ("pledge_id",), group=_MINE),
+    # A receipt exists only for a pledge that counts: the others link to the member's list of pledges.
+    "pledge_rejected": Kind(_l("A pledge of mine is not confirmed"), _l("Your pledge to “%(title)s” was not confirmed: %(reason)s"), "pledges.mine", group=_MINE),
+    "pledge_expired": Kind(_l("A card payment of mine was not completed"), _l("Your card payment for “%(title)s” did not go through; nothing was charged."), "pledges.mine", group=_MINE),
+    "pledge_lapsed": Kind(_l("A pledge of mine expired unconfirmed"), _l("Your pledge to “%(title)s” was not confirmed within %(days)s days and has expired."), "pledges.mine", group=_MINE),
+    "pledge_refunded": Kind(_l("Money of mine is refunded"), _l("%(amount)s of your pledge to “%(title)s” was refunded."), "pledges.mine", group=_MINE),
+    "need_closed": Kind(_l("A need I pledged to is closed"), _l("“%(need)s” on “%(title)s” takes no new pledges; your pledge on it still waits for the officials' decision. The reason: %(reason)s"), "pledges.mine", group=_MINE),
     "offer_accepted": Kind(_l("An offer of mine is accepted"), _l("Your offer for “%(need)s” on “%(title)s” was accepted."), "pledges.receipt", ("pledge_id",), group=_MINE),
-    "offer_declined": Kind(_l("An offer of mine is declined"), _l("Your offer for “%(need)s” on “%(title)s” was declined: %(reason)s"), "pledges.receipt", ("pledge_id",), group=_MINE),
+    "offer_declined": Kind(_l("An offer of mine is declined"), _l("Your offer for “%(need)s” on “%(title)s” was declined: %(reason)s"), "pledges.mine", group=_MINE),
     "mission_soon": Kind(_l("A mission I volunteer for starts in a week"), _l("“%(need)s” on “%(title)s” starts on %(starts_on)s."), "pledges.receipt", ("pledge_id",), group=_MINE),
     # to the officials of the project's LSG
     "project_changes_requested": Kind(_l("Moderators ask for changes to a project"), _l("Changes were requested on “%(title)s”: %(reason)s"), "projects.manage", ("project_id",), group=_LSG, audience="official"),
@@ -89,6 +92,13 @@ def localized(thing):
 
 def money_param(amount, currency):
     return {"amount": amount, "currency": currency}
+
+
+def need_param(need):
+    """A need's name: its own title as written, else its skill's name in the three languages."""
+    if not need.title and need.skill is not None:
+        return localized(need.skill)
+    return need.label
 
 
 def _param(value):

@@ -37,6 +37,7 @@ from app.ledger import lsgs_pledged_to_by
 from app.models._common import lock_for_update, utcnow
 from app.services.audit import record_event
 from app.services.decisions import decide, required_reason
+from app.services.notifications import localized, notify
 from app.uploads import store_image
 
 BIO_MAX = 2000
@@ -259,22 +260,25 @@ def credential_for_review(moderator, profile_skill_id):
     return held
 
 
-def _decide(moderator, held, reason, new_status, action):
+def _decide(moderator, held, reason, new_status, action, kind):
     require(can_verify_credentials, moderator)
     require(can_decide_credential, moderator, held, message=_("You cannot decide on your own credential."))
     reason = required_reason(reason, limit=REASON_MAX)
     decide(moderator, held, new_status, action, allowed_from={SkillStatus.PENDING},
            already_decided=_("This credential has already been decided."), reason=reason,
            user_id=held.profile.user_id, skill=held.skill.code)
+    notify(held.profile.user, kind, skill=localized(held.skill), reason=reason)
     return held
 
 
 def verify_credential(moderator, profile_skill, *, reason):
-    return _decide(moderator, profile_skill, reason, SkillStatus.VERIFIED, "credential.verified")
+    return _decide(moderator, profile_skill, reason, SkillStatus.VERIFIED, "credential.verified",
+                   "credential_verified")
 
 
 def reject_credential(moderator, profile_skill, *, reason):
-    return _decide(moderator, profile_skill, reason, SkillStatus.REJECTED, "credential.rejected")
+    return _decide(moderator, profile_skill, reason, SkillStatus.REJECTED, "credential.rejected",
+                   "credential_rejected")
 
 
 # ---------------------------------------------------------------- who sees what

@@ -14,7 +14,8 @@ from app.models._common import lock_for_update, utcnow
 from app.outbox import enqueue
 from app.services.audit import record_event
 from app.services.decisions import decide, required_reason
-from app.services.pledges.making import hold_money
+from app.services.notifications import money_param, need_param, notify
+from app.services.pledges.making import hold_money, tell_officials
 
 P = PledgeStatus
 ALLOWED_TRANSITIONS = {
@@ -45,12 +46,14 @@ def accept_offer(official, pledge):
     if accepted >= pledge.need.slots:
         raise Conflict(_("All places of this need are taken."))
     move_pledge(official, pledge, P.ACCEPTED, "pledge.accepted")
+    tell_member(official, pledge, "offer_accepted")
     return pledge
 
 
 def decline_offer(official, pledge, *, reason):
     require(can_edit_project, official, pledge.project)
     move_pledge(official, pledge, P.DECLINED, "pledge.declined", reason=required_reason(reason))
+    tell_member(official, pledge, "offer_declined", reason=pledge.decision_reason)
     return pledge
 
 
@@ -59,6 +62,21 @@ def get_pledge(pledge_id):
     if pledge is None:
         raise NotFound()
     return pledge
+
+
+def _value(pledge):
+    if pledge.kind == PledgeKind.FUNDS:
+        return money_param(pledge.amount, pledge.currency)
+    return f"{pledge.quantity} {pledge.need.unit or ''}".strip()  # goods: as counted, in the need's unit
+
+
+def tell_member(actor, pledge, kind, **params):
+    """The member hears what became of their pledge, unless they did it themselves."""
+    if actor is not None and actor.id == pledge.member_id:
+        return
+    project = pledge.project
+    notify(pledge.member, kind, project=project, pledge_id=pledge.id, need=need_param(pledge.need),
+           title=(project.published_snapshot or {}).get("title", project.title), **params)
 
 
 def move_pledge(actor, pledge, new_status, action, reason=None, reference=None):
@@ -83,6 +101,7 @@ def confirm_pledge(official, pledge, *, reference=""):
         raise Conflict(_("Confirming this would go beyond the need's target. Reject it with a reason, "
                          "or raise the target first."))
     move_pledge(official, pledge, P.CONFIRMED, "pledge.confirmed", reference=reference)
+    tell_member(official, pledge, "pledge_confirmed", amount=_value(pledge))
     _mark_funded_when_complete(official, pledge.project)
     return pledge
 
@@ -90,6 +109,7 @@ def confirm_pledge(official, pledge, *, reference=""):
 def reject_pledge(official, pledge, *, reason):
     require(can_edit_project, official, pledge.project)
     move_pledge(official, pledge, P.REJECTED, "pledge.rejected", reason=required_reason(reason))
+    tell_member(official, pledge, "pledge_rejected", reason=pledge.decision_reason)
     return pledge
 
 
@@ -141,10 +161,16 @@ def settle_card_payment(pledge, new_status, *, event_id):
         new_status = P.REFUND_DUE
     was_due = pledge.status == P.REFUND_DUE
     move_pledge(None, pledge, new_status, CARD_OUTCOMES[new_status], reference=event_id)
-    if new_status == P.PAID:
+    if new_status == P.PAID:  # the card pledge is made now: its officials hear of it, its member is told
+        tell_officials(pledge)
+        tell_member(None, pledge, "pledge_confirmed", amount=_value(pledge))
         _mark_funded_when_complete(None, pledge.project)
-    elif new_status == P.REFUNDED and not was_due:  # money that counted is gone
-        _reopen_when_short(pledge.project)
+    elif new_status == P.FAILED:
+        tell_member(None, pledge, "pledge_expired")
+    elif new_status == P.REFUNDED:
+        tell_member(None, pledge, "pledge_refunded", amount=_value(pledge))
+        if not was_due:  # money that counted is gone
+            _reopen_when_short(pledge.project)
     elif new_status == P.REFUND_DUE:
         enqueue("refund", "pledge", pledge.id)
     return True
@@ -159,6 +185,7 @@ def expire_pending(older_than_days):
     ).all()
     for pledge in expired:
         move_pledge(None, pledge, P.EXPIRED, "pledge.expired", reason=f"pending for more than {older_than_days} days")
+        tell_member(None, pledge, "pledge_lapsed", days=older_than_days)
     return expired
 
 

@@ -22,6 +22,7 @@ from app.models import (
 from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
 from app.services.audit import record_event
+from app.services.notifications import money_param, need_param, notify_all, officials_of
 from app.services.profiles import credential_status
 
 OFFLINE_METHODS = (PledgeMethod.BANK_TRANSFER, PledgeMethod.MOBILE_WALLET, PledgeMethod.CASH)
@@ -78,6 +79,15 @@ def hold_money(pledge):
     pledge.held_until = utcnow() + timedelta(minutes=current_app.config["CARD_HOLD_MINUTES"])
 
 
+def tell_officials(pledge):
+    """The project's officials hear of a new pledge (a card pledge once paid); never its own member."""
+    kinds = {PledgeKind.FUNDS: "pledge_received", PledgeKind.SKILL: "offer_received",
+             PledgeKind.IN_KIND: "goods_pledge_received"}
+    params = {"amount": money_param(pledge.amount, pledge.currency)} if pledge.kind == PledgeKind.FUNDS else {}
+    notify_all(officials_of(pledge.project.lsg), kinds[pledge.kind], project=pledge.project,
+               besides=(pledge.member,), member=pledge.member.name, need=need_param(pledge.need), **params)
+
+
 def pledge_money(member, need, *, amount, currency, method, reference="", anonymous=False):
     """Record an offline payment the member made or will make; it counts once an official confirms."""
     require(is_authenticated, member)
@@ -94,6 +104,7 @@ def pledge_money(member, need, *, amount, currency, method, reference="", anonym
     db.session.flush()
     record_event(member, "pledge.created", pledge, amount=amount, currency=currency,
                  converted=converted, rate=rate_micro, method=method.value)
+    tell_officials(pledge)
     return pledge
 
 
@@ -110,6 +121,7 @@ def pledge_goods(member, need, *, quantity, note="", anonymous=False):
     db.session.add(pledge)
     db.session.flush()
     record_event(member, "pledge.created", pledge, quantity=quantity)
+    tell_officials(pledge)
     return pledge
 
 
@@ -149,4 +161,5 @@ def offer_skill(member, need, *, starts_on, ends_on, note=""):
     db.session.add(pledge)
     db.session.flush()
     record_event(member, "pledge.created", pledge, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
+    tell_officials(pledge)
     return pledge

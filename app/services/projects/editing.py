@@ -19,6 +19,8 @@ from app.models import (
     Photo,
     PhotoKind,
     Pledge,
+    PledgeMethod,
+    PledgeStatus,
     Project,
     ProjectStatus,
     RevisionState,
@@ -30,6 +32,7 @@ from app.models._common import utcnow
 from app.money import MAX_AMOUNT, format_money
 from app.services.audit import record_event
 from app.services.decisions import required_reason
+from app.services.notifications import need_param, notify_all
 from app.uploads import store_image
 
 # Kyrgyzstan's bounding box, with a margin: a map point outside it is a typo.
@@ -217,6 +220,14 @@ def close_need(official, project, need_id, *, reason):
     need.closed_at, need.closed_reason = utcnow(), reason
     db.session.flush()
     record_event(official, "need.closed", need, reason=need.closed_reason, project_id=project.id)
+    # Members whose pledges wait for the officials hear that the need closed (card payments under
+    # way are not affected: Stripe settles them).
+    waiting = db.session.scalars(db.select(Pledge).where(
+        Pledge.need_id == need.id, Pledge.status == PledgeStatus.PENDING, Pledge.method != PledgeMethod.CARD)
+        .order_by(Pledge.id)).all()
+    notify_all([pledge.member for pledge in waiting], "need_closed", project=project, besides=(official,),
+               need=need_param(need), reason=reason,
+               title=(project.published_snapshot or {}).get("title", project.title))
     return need
 
 

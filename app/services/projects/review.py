@@ -15,6 +15,7 @@ from app.outbox import enqueue
 from app.services.audit import record_event
 from app.services.decisions import required_reason
 from app.services.follows import tell_project_published
+from app.services.notifications import notify_all, officials_of
 from app.services.projects.editing import problems
 from app.services.projects.lookups import get_project
 from app.services.projects.versions import snapshot
@@ -51,6 +52,11 @@ def _begin_decision(moderator, project):
     lock_for_update(project)
 
 
+def _tell_officials(moderator, project, kind, reason):
+    """The LSG's officials hear of a moderator's decision (never the moderator who took it)."""
+    notify_all(officials_of(project.lsg), kind, project=project, besides=(moderator,), reason=reason)
+
+
 def publish_project(moderator, project, *, reason):
     _begin_decision(moderator, project)
     reason = required_reason(reason)
@@ -69,6 +75,7 @@ def publish_project(moderator, project, *, reason):
     project.review_reason = reason
     db.session.flush()
     record_event(moderator, action, project, reason=reason)
+    _tell_officials(moderator, project, "project_published", reason)
     if action == "project.published":
         enqueue("alert", "project", project.id)  # the worker mails the saved searches it matches
         tell_project_published(moderator, project)
@@ -90,6 +97,7 @@ def request_changes(moderator, project, *, reason):
     project.review_reason = reason
     db.session.flush()
     record_event(moderator, action, project, reason=reason)
+    _tell_officials(moderator, project, "project_changes_requested", reason)
     return project
 
 
@@ -105,6 +113,7 @@ def reject_project(moderator, project, *, reason):
     project.review_reason = reason
     db.session.flush()
     record_event(moderator, "project.rejected", project, reason=reason)
+    _tell_officials(moderator, project, "project_rejected", reason)
     return project
 
 
@@ -119,6 +128,7 @@ def unpublish_project(moderator, project, *, reason):
     project.review_reason = reason
     db.session.flush()
     record_event(moderator, "project.unpublished", project, reason=reason)
+    _tell_officials(moderator, project, "project_unpublished", reason)
     return project
 
 
