@@ -27,7 +27,10 @@ def app_overrides(mailbox):
 
 @pytest.fixture
 def official():
-    return make_official(make_lsg())
+    """Hears everything in the app only: these tests count the digests' mails."""
+    official = make_official(make_lsg())
+    notifications.set_preference(official, notifications.ALL_KINDS, Channel.APP)
+    return official
 
 
 @pytest.fixture

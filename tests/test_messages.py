@@ -132,7 +132,7 @@ def test_messages_are_in_order_with_read_receipts_and_unread_counts(client, logi
     assert page.index("First from the member") < page.index("Second from the member")
     clock.advance(minutes=1)
     client.post(f"/messages/{thread.id}", data={"body": "Answer from the official"})
-    assert "unread" not in _page(client.get("/messages/"))
+    assert "message-inbox-row unread" not in _page(client.get("/messages/"))
     assert all(m.read_at == read_time for m in thread.messages if m.from_member)
     login_as(donor)
     assert "1 unread" in _page(client.get("/messages/"))

@@ -230,3 +230,12 @@ def test_each_person_chooses_only_for_what_they_can_receive(app, client, login_a
     login_as(make_official(project.lsg))
     page = client.get("/notifications/preferences").get_data(as_text=True)
     assert "A new pledge of money" in page and "Offline pledges wait too long" not in page
+
+
+def test_a_mail_not_sent_yet_is_not_sent_after_its_kind_was_unsubscribed(app, mailbox, project):
+    member = make_user()
+    _confirmed(member, project)
+    notifications.unsubscribe(member, "pledge_confirmed")  # before the worker got to it
+    db.session.commit()
+    drain()
+    assert mailbox.messages == []

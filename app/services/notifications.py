@@ -303,8 +303,8 @@ def send_notification(notification_id):
     if notification is None or notification.mail_sent_at is not None:
         return False
     user = notification.user
-    if not user.active:
-        return False
+    if not user.active or channel_for(user, notification.kind) != Channel.MAIL:
+        return False  # gone, or chose since not to get these by mail (unsubscribed): not sent
     with force_locale(_language(user)):
         text = text_of(notification)
         unsubscribe_link = absolute_url("notifications.unsubscribe",

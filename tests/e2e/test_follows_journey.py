@@ -23,6 +23,8 @@ def test_a_visitor_follows_a_village_and_the_weekly_digest_arrives(live_server, 
     bridge = make_project(official, title="Нарын дарыясынын көпүрөсү", publish=True)
     school = make_project(official, title="Мектептин чатыры", publish=True)
     member = make_user(locale="ky")
+    drain()  # what setting the projects up told the official goes out before the journey
+    mailbox.reset()
     checks = Checks("follows", "overflow", "axe")
     page = phone()
 
@@ -49,7 +51,7 @@ def test_a_visitor_follows_a_village_and_the_weekly_digest_arrives(live_server, 
     projects.post_update(official, bridge, body="Пайдубал куюлду.")
     db.session.commit()
     drain()
-    assert mailbox.messages == []
+    assert mailbox.messages == []  # the member's updates wait for the digest
     clock.advance(days=6)
     drain()
     assert len(mailbox.messages) == 1
