@@ -1,6 +1,7 @@
 """Outgoing mail: SMTP when MAIL_SERVER is set, otherwise printed to the log."""
 import smtplib
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from urllib.parse import quote, urlsplit
 
 from flask import current_app
@@ -9,18 +10,19 @@ from flask import current_app
 def send_mail(to, subject, body, *, message_id=None, headers=None):
     """Hand one mail to the server; returns once it is accepted, raises if it is refused."""
     config = current_app.config
-    message = EmailMessage()
+    # The legacy (compat32) message and Header: Python 3.11's default policy drops the space between
+    # two encoded words when it folds a long Kyrgyz or Russian subject ("кагылды:Бизде").
+    message = MIMEText(body, "plain", "utf-8")
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = Header(subject, "utf-8")
     if message_id:
         message["Message-ID"] = message_id
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(body)
 
     if not config.get("MAIL_SERVER"):
-        current_app.logger.warning("Mail (no MAIL_SERVER set, not sent):\n%s", message)
+        current_app.logger.warning("Mail (no MAIL_SERVER set, not sent):\nTo: %s\nSubject: %s\n\n%s", to, subject, body)
         return
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):

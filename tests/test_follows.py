@@ -188,7 +188,7 @@ def test_the_weekly_digest_comes_after_a_week_grouped_by_project_newest_first(ap
     links = _links(mail)
     assert f"{PUBLIC_URL}projects/{project.id}#updates" in links and f"{PUBLIC_URL}projects/{school.id}#updates" in links
     assert f"{PUBLIC_URL}following/" in links
-    assert mail["List-Unsubscribe"].startswith(f"<{PUBLIC_URL}notifications/unsubscribe/")
+    assert mail["List-Unsubscribe"].strip().startswith(f"<{PUBLIC_URL}notifications/unsubscribe/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert all(n.digested_at is not None for n in _told(member))
 
