@@ -2,13 +2,14 @@
 nothing wider than the screen, and axe-core (vendored, injected by Playwright) finds no critical or
 serious violation, nor an empty table header or a skipped heading level. Screenshots of each page
 at 360 px and 1280 px go to test-artifacts/."""
+from datetime import date
 from decimal import Decimal
 
 from flask import url_for
 
 from app.extensions import db
 from app.models import Role
-from app.services import pledges
+from app.services import follows, messages, ministries, pledges, questions
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import (
     make_lsg, make_membership, make_official, make_pending_credential, make_profile, make_project, make_user,
@@ -45,9 +46,25 @@ def build_world():
     make_pending_credential(make_user(name="Dr Ainura Pending", email="ainura@example.kg"))
     moderator = make_user(role=Role.MODERATOR, name="Moderator Kasymova", email="moderator@example.kg",
                           locale="ky")
+    ministry = ministries.save_ministry(admin, name_ky="Транспорт жана коммуникациялар министрлиги",
+                                        name_ru="Министерство транспорта и коммуникаций",
+                                        name_en="Ministry of Transport and Communications", sector_ids=[project.sector_id])
+    ministries.add_holiday(admin, day=date(2027, 3, 21), name="Nooruz")
+    asked = questions.ask_question(member, project, to="lsg", body="Көпүрө качан бүтөт? **Жазында** болобу?",
+                                   show_name=False)
+    questions.answer_question(official, asked, body="Июнда бүтөт деп пландап жатабыз.")
+    question = questions.ask_question(member, project, to=f"ministry-{ministry.id}", body="Кандай стандарт?",
+                                      show_name=True)
+    questions.report(moderator, question=question)
+    waiting = questions.ask_question(member, project, to="lsg", body="Жол да оңдолобу?", show_name=True)
+    follows.follow(member, "municipality", project.municipality_id)
+    follows.follow(member, "project", project.id)
+    thread = messages.write_to_lsg(member, lsg.id, "Которууму алдыңызбы? https://example.kg/receipt")
+    messages.send_message(official, thread.id, "Ооба, рахмат!")
     db.session.commit()
     return {"lsg": lsg, "official": official, "project": project, "member": member, "moderator": moderator,
-            "admin": admin}
+            "admin": admin, "ministry": ministry, "question": question, "thread": thread,
+            "waiting": waiting}
 
 
 def paths(app, w):
@@ -57,21 +74,31 @@ def paths(app, w):
             None: [url_for("public.index"), url_for("projects.index"),
                    url_for("projects.detail", project_id=project.id), url_for("search.index", q="bridge"),
                    url_for("lsgs.index"), url_for("lsgs.detail", lsg_id=lsg.id), url_for("public.decisions"),
+                   url_for("questions.ministry", ministry_id=w["ministry"].id),
                    url_for("profiles.detail", user_id=w["member"].id), url_for("auth.login"),
                    url_for("auth.register")],
             "member": [url_for("account.settings"), url_for("pledges.mine"), url_for("pledges.statement"),
                        url_for("profiles.me"), url_for("search.for_you"), url_for("search.saved"),
                        url_for("projects.detail", project_id=project.id), url_for("notifications.index"),
-                       url_for("notifications.preferences")],
+                       url_for("notifications.preferences"), url_for("follows.index"), url_for("messages.inbox"),
+                       url_for("messages.thread", thread_id=w["thread"].id),
+                       url_for("messages.write_to_lsg", lsg_id=lsg.id),
+                       url_for("questions.ask", project_id=project.id)],
             "official": [url_for("attention.index"), url_for("projects.mine"),
                          url_for("pledges.incoming", project_id=project.id),
-                         url_for("pledges.lsg_statement", lsg_id=lsg.id)],
+                         url_for("pledges.lsg_statement", lsg_id=lsg.id), url_for("notifications.index"),
+                         url_for("messages.thread", thread_id=w["thread"].id),
+                         url_for("messages.write_to_member", lsg_id=lsg.id, member_id=w["member"].id),
+                         url_for("questions.answer", question_id=w["waiting"].id)],
             "moderator": [url_for("public.index"), url_for("projects.detail", project_id=project.id),
                           url_for("public.decisions"), url_for("moderation.memberships_queue"),
                           url_for("moderation.credentials_queue"), url_for("moderation.projects_queue"),
-                          url_for("moderation.audit_log")],
+                          url_for("moderation.audit_log"), url_for("questions.reported"),
+                          url_for("questions.hide_question", question_id=w["question"].id),
+                          url_for("messages.reported")],
             "admin": [url_for("admin.index"), url_for("admin.municipalities"), url_for("admin.lsgs"),
-                      url_for("admin.rates")],
+                      url_for("admin.rates"), url_for("questions.ministries"),
+                      url_for("questions.edit_ministry", ministry_id=w["ministry"].id), url_for("questions.holidays")],
         }
 
 
