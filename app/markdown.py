@@ -11,7 +11,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 def render_markdown(text):
     """Markdown to HTML with only harmless tags left; raw HTML and scripts in the text are dropped."""
-    html = markdown_lib.markdown(text or "", extensions=[], output_format="html")
+    try:
+        html = markdown_lib.markdown(text or "", extensions=[], output_format="html")
+    except RecursionError:  # lists nested hundreds deep: Python-Markdown recurses once per level
+        return Markup("<p>%s</p>") % (text or "")
     clean = nh3.clean(
         html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",

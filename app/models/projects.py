@@ -143,6 +143,17 @@ class Project(db.Model):
     def is_public(self):
         return self.status in PUBLIC_STATUSES
 
+    @property
+    def public_title(self):
+        """The approved version's title (None for a project never published): an edit waiting for
+        review is not the public's to read."""
+        return (self.published_snapshot or {}).get("title")
+
+    @property
+    def told_title(self):
+        """How the project is named to anyone told about it: the public title once there is one."""
+        return self.public_title or self.title
+
     # ------------------------------------------------------------ the status machine
 
     def can_move_to(self, new_status):

@@ -23,6 +23,7 @@ from app.outbox import enqueue
 from app.services.notifications import (
     absolute_link_of,
     grouped_by_project,
+    preferences_of,
     text_of,
     unsubscribe_headers,
     unsubscribe_token,
@@ -46,6 +47,13 @@ def _untold(user_id):
         .order_by(Notification.created_at.desc(), Notification.id.desc())).all()
 
 
+def _still_wanted(user, told):
+    """Those of ``told`` whose kind this person still hears of in the digest: after "stop digest
+    mails" (or a change of mind on the preferences page) nothing written before goes out either."""
+    chosen = preferences_of(user)
+    return [n for n in told if chosen.get(n.kind) == Channel.DIGEST]
+
+
 def _is_due(user, now):
     every = PERIODS.get(user.digest_every, PERIODS["week"])
     last = db.session.scalar(db.select(db.func.max(DigestMail.created_at)).where(DigestMail.user_id == user.id))
@@ -64,7 +72,9 @@ def queue_digests():
     for user in users:
         if not _is_due(user, now):
             continue
-        told = [n.id for n in _untold(user.id)]
+        told = [n.id for n in _still_wanted(user, _untold(user.id))]
+        if not told:
+            continue
         try:
             with db.session.begin_nested():
                 digest = DigestMail(user_id=user.id, period=period_of(user.digest_every, now),
@@ -80,7 +90,7 @@ def queue_digests():
 def _body(user, notifications):
     lines = [_("Hello %(name)s, this is what happened on Birge in what you follow and support:", name=user.name), ""]
     for project, told in grouped_by_project(notifications):
-        heading = project.title if project is not None else (told[0].params or {}).get("title") or _("Other news")
+        heading = project.told_title if project is not None else (told[0].params or {}).get("title") or _("Other news")
         lines += [heading, "=" * min(len(heading), 60)]
         for notification in told:
             lines += [f"- {text_of(notification)}", f"  {absolute_link_of(notification)}"]
@@ -108,8 +118,9 @@ def send_digest(digest_id):
         Notification.id.in_(digest.notification_ids or []), Notification.user_id == user.id,
         Notification.digested_at.is_(None))
         .order_by(Notification.created_at.desc(), Notification.id.desc())).all()
+    notifications = _still_wanted(user, notifications)
     if not notifications:
-        return False  # what it was to tell is gone, or an earlier digest told it
+        return False  # what it was to tell is gone, no longer wanted, or an earlier digest told it
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body, unsubscribe_link = _body(user, notifications)
         subject = _("Your Birge digest: what is new in what you follow")

@@ -15,6 +15,7 @@ from app.authz import can_follow, require
 from app.errors import NotFound
 from app.extensions import db
 from app.models import District, Lsg, Municipality, Pledge, PledgeStatus, Project, Region, User
+from app.markdown import plain_text
 from app.models.follows import Follow, FollowTarget
 from app.services.notifications import localized, notify_all
 
@@ -54,7 +55,7 @@ def _thing(kind, target_id):
 
 def describe(kind, thing):
     if kind == FollowTarget.PROJECT:
-        endpoint, values, name = "projects.detail", {"project_id": thing.id}, thing.title
+        endpoint, values, name = "projects.detail", {"project_id": thing.id}, thing.told_title
     elif kind == FollowTarget.LSG:
         endpoint, values, name = "lsgs.detail", {"lsg_id": thing.id}, thing.name
     else:  # a place: its projects, as the search page finds them
@@ -151,7 +152,7 @@ def tell_update_posted(official, update):
     """"project_update" to the project's followers and supporters, each once, never its author."""
     project = update.project
     return notify_all([*followers_of(project), *supporters_of(project)], "project_update", project=project,
-                      besides=(official,), update=excerpt(update.body))
+                      besides=(official,), update=excerpt(plain_text(update.body)))
 
 
 def tell_project_published(moderator, project):

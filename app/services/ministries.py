@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.authz import can_administer, require
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
-from app.models import Holiday, Lsg, Ministry, Question, Sector, User, normalize_email
+from app.models import PUBLIC_STATUSES, Holiday, Lsg, Ministry, Project, Question, Sector, User, normalize_email
 from app.models._common import utcnow
 from app.services.audit import record_event
 
@@ -153,7 +153,8 @@ def answer_record(addressee):
     column = Question.lsg_id if isinstance(addressee, Lsg) else Question.ministry_id
     rows = db.session.execute(
         db.select(Question.created_at, Question.answered_at, Question.due_at)
-        .where(column == addressee.id, Question.hidden_at.is_(None),
+        .join(Project, Question.project_id == Project.id)
+        .where(column == addressee.id, Question.hidden_at.is_(None), Project.status.in_(PUBLIC_STATUSES),
                Question.created_at >= now - timedelta(days=STATS_DAYS))).all()
     counted = [r for r in rows if r.answered_at is not None or r.due_at < now]
     times = [r.answered_at - r.created_at for r in counted if r.answered_at is not None]

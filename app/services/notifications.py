@@ -9,10 +9,10 @@ shown or mailed, from the params saved with it), where it links to, and how peop
 unless they chose otherwise on their preferences page.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from app.errors import NotFound
 from app.extensions import db
 from app.mail import absolute_url, send_mail, stable_message_id
-from app.models import LsgMembership, MembershipStatus, Role, User
+from app.models import LsgMembership, MembershipStatus, Question, Role, User
 from app.models._common import current_language, utcnow
 from app.models.notifications import Channel, Notification, NotificationPreference
 from app.money import format_money
@@ -101,9 +101,16 @@ def need_param(need):
     return need.label
 
 
+def date_param(day):
+    """A date, written in the reader's language when shown ("10 мая 2027 г.")."""
+    return {"date": day.isoformat()}
+
+
 def _param(value):
     if isinstance(value, dict) and "currency" in value:
         return format_money(value["amount"], value["currency"])
+    if isinstance(value, dict) and "date" in value:
+        return format_date(date.fromisoformat(value["date"]), "long")
     if isinstance(value, dict) and "en" in value:
         return value.get(current_language()) or value["en"]
     return value if value not in (None, "") else "—"
@@ -154,7 +161,7 @@ def notify(user, kind, *, project=None, **params):
         return None
     if project is not None:
         params.setdefault("project_id", project.id)
-        params.setdefault("title", project.title)
+        params.setdefault("title", project.told_title)
     channel = channel_for(user, kind)
     notification = Notification(user_id=user.id, kind=kind, project_id=project.id if project else None,
                                 params=params, channel=channel)
@@ -198,11 +205,20 @@ def moderators():
 def text_of(notification):
     """Its words in the current language."""
     kind = KINDS[notification.kind]
-    values = {name: _param(value) for name, value in (notification.params or {}).items()}
+    params = notification.params or {}
+    values = {name: _param(value) for name, value in params.items()}
+    if "question" in values and _is_hidden(params.get("question_id")):
+        values["question"] = _("(hidden by a moderator)")
     try:
         return str(kind.text) % values
     except (KeyError, TypeError, ValueError):  # params saved by an older version: say what it is about
         return str(kind.text).split("%(")[0].strip() or notification.kind
+
+
+def _is_hidden(question_id):
+    """Is this question hidden by a moderator (its words then no longer shown anywhere)?"""
+    question = db.session.get(Question, question_id) if question_id else None
+    return question is not None and question.hidden
 
 
 def _url_values(notification):

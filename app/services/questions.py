@@ -18,7 +18,7 @@ from app.authz import (
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.markdown import plain_text
-from app.models import OTHER_COUNTRY, Answer, MemberProfile, Ministry, Question, Report
+from app.models import OTHER_COUNTRY, PUBLIC_STATUSES, Answer, MemberProfile, Ministry, Project, Question, Report
 from app.models._common import lock_for_update, utcnow
 from app.services import notifications
 from app.services.audit import record_event
@@ -90,7 +90,7 @@ def ask_question(asker, project, *, to, body, show_name):
     db.session.flush()
     record_event(asker, "question.asked", question, project_id=project.id)
     notifications.notify_all(members_of(question.addressee), "question_asked", project=project, besides=[asker],
-                             question=_snippet(body))
+                             question=_snippet(body), question_id=question.id)
     return question
 
 
@@ -186,6 +186,9 @@ def hide(moderator, item, *, reason):
         raise Conflict(_("A moderator has already hidden this."))
     item.hidden_at = utcnow()
     item.hidden_reason = reason
+    if isinstance(item, Answer):  # a hidden answer answers nothing: the question's clock runs again
+        shown = [a.created_at for a in item.question.answers if not a.hidden]
+        item.question.answered_at = min(shown) if shown else None
     project = item.project if isinstance(item, Question) else item.question.project
     key = "question_id" if isinstance(item, Question) else "answer_id"
     db.session.flush()
@@ -229,7 +232,8 @@ def late_questions():
     """Remind the addressee of each question past due (once), then, if it is still unanswered some
     working days later, tell the moderators (once). Returns (reminded, escalated) counts."""
     now = utcnow()
-    late = db.session.scalars(db.select(Question).where(
+    late = db.session.scalars(db.select(Question).join(Project, Question.project_id == Project.id).where(
+        Project.status.in_(PUBLIC_STATUSES),  # a project taken down cannot be answered on: not chased
         Question.answered_at.is_(None), Question.hidden_at.is_(None), Question.due_at < now,
         db.or_(Question.reminded_at.is_(None), Question.escalated_at.is_(None)))
         .order_by(Question.id)).all()

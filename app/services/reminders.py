@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Need, Pledge, PledgeKind, PledgeStatus, Project, ReminderSent, UPDATABLE_STATUSES
 from app.models._common import utcnow
-from app.services.notifications import localized, moderators, notify, notify_all, officials_of
+from app.services.notifications import date_param, localized, moderators, notify, notify_all, officials_of
 from app.services.pledges.making import OFFLINE_METHODS
 from app.services.projects.updates import STALE_AFTER
 
@@ -98,7 +98,7 @@ def remind_missions():
         starts_on = offer.starts_on or offer.need.starts_on
         if _record("mission_soon", "pledge", offer.id, starts_on.isoformat()):
             told += notify(offer.member, "mission_soon", project=offer.project, pledge_id=offer.id,
-                           need=_need_name(offer.need), starts_on=starts_on.isoformat()) is not None
+                           need=_need_name(offer.need), starts_on=date_param(starts_on)) is not None
     return told
 
 

@@ -41,7 +41,7 @@ def healthz():
 
 def public_title(project):
     """A project never published (rejected at first review) keeps its title private."""
-    return (project.published_snapshot or {}).get("title")
+    return project.public_title
 
 
 def _decision_record(event, project):

@@ -76,7 +76,7 @@ def tell_member(actor, pledge, kind, **params):
         return
     project = pledge.project
     notify(pledge.member, kind, project=project, pledge_id=pledge.id, need=need_param(pledge.need),
-           title=(project.published_snapshot or {}).get("title", project.title), **params)
+           title=project.told_title, **params)
 
 
 def move_pledge(actor, pledge, new_status, action, reason=None, reference=None):

@@ -227,7 +227,7 @@ def close_need(official, project, need_id, *, reason):
         .order_by(Pledge.id)).all()
     notify_all([pledge.member for pledge in waiting], "need_closed", project=project, besides=(official,),
                need=need_param(need), reason=reason,
-               title=(project.published_snapshot or {}).get("title", project.title))
+               title=project.told_title)
     return need
 
 
