@@ -89,3 +89,12 @@ def test_the_way_back_is_never_another_site(client, login_as):
 def test_a_get_page_comes_back_with_its_query(client):
     page = client.get("/lsgs/?page=1").get_data(as_text=True)
     assert _switcher_next(page) == "/lsgs/?page=1"
+
+
+def test_the_logged_in_message_is_in_the_language_of_the_account(client):
+    user = make_user(locale="ky", email="ky-speaker@example.kg")
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD},
+                           headers={"Accept-Language": "en"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "You are logged in." not in page
+    assert 'lang="ky"' in page

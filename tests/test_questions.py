@@ -49,6 +49,8 @@ def test_due_date_skips_the_weekend_and_a_holiday(world, client, login_as, clock
     assert _ask(client, world).status_code == 302
     question = db.session.scalar(db.select(Question))
     assert question.due_at == DUE
+    page = client.get(f"/projects/{world.project.id}").get_data(as_text=True)
+    assert "answer due by Mar 10, 2027" in page  # the Wednesday, not midnight of the Thursday
     assert question.lsg_id == world.lsg.id and question.ministry_id is None
     assert _kinds(world.official) == ["question_asked"]
     assert _kinds(world.asker) == []

@@ -1,6 +1,6 @@
 """Public questions on projects and their answers; the line ministries they may be addressed to;
 the public holidays that do not count as working days; reports of abuse."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
@@ -101,6 +101,12 @@ class Question(_Hideable, db.Model):
     @property
     def addressee(self):
         return self.lsg or self.ministry
+
+    @property
+    def due_by(self):
+        """The last moment of the day it is due (due_at is the first moment after it): shown as that
+        day's date, not as midnight of the next."""
+        return self.due_at - timedelta(seconds=1)
 
     def is_late(self, now):
         return self.answered_at is None and not self.hidden and self.due_at < now

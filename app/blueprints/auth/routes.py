@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -73,6 +74,7 @@ def login():
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
         accounts.keep_language_chosen_before_login(user, take_choice_made_before_login())
+        refresh()  # the language was chosen for the visitor this request began as: now it is theirs
         flash(_("You are logged in."), "success")
         # An official lands on what waits for them (app/services/attention.py).
         return redirect_next("attention.index" if is_official(user) else "public.index")
