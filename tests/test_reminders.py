@@ -146,10 +146,11 @@ def test_accepted_volunteers_hear_a_week_before_their_days(app, clock, project, 
     _run()
     told = _told("mission_soon")
     assert _recipients("mission_soon") == _ids([first, second])  # the pending offer hears nothing
-    assert {(n.params["pledge_id"], n.params["starts_on"]) for n in told} == {(o.id, "2027-05-11") for o in offers}
+    assert {(n.params["pledge_id"], n.params["starts_on"]["date"]) for n in told} == {
+        (o.id, "2027-05-11") for o in offers}
     with force_locale("en"):
         assert notifications.text_of(told[0]) == (
-            "“Civil engineer” on “Bridge over the Naryn river” starts on 2027-05-11.")
+            "“Civil engineer” on “Bridge over the Naryn river” starts on May 11, 2027.")
     clock.set(datetime(2027, 5, 6, 8))
     _run()
     assert len(_told("mission_soon")) == 2
