@@ -170,7 +170,7 @@ def test_a_new_change_replaces_the_one_still_waiting(client, login_as):
     assert payment_details.pending_payment_details(lsg).id == second.id
 
 
-def test_approval_tells_the_officials_and_the_donors_whose_offline_pledges_wait_once_each():
+def test_approval_tells_the_officials_and_the_donors_whose_offline_pledges_wait_once_each(app):
     lsg = make_lsg()
     official, colleague = make_official(lsg), make_user()
     make_membership(colleague, lsg, approved=True, position="Accountant")
@@ -251,7 +251,7 @@ def test_removing_a_wallet_kind_keeps_it_in_approved_details(client, login_as):
     assert client.get("/admin/wallet-kinds").status_code == 403
 
 
-def test_the_reference_seed_offers_elsom_mbank_and_odengi_once():
+def test_the_reference_seed_offers_elsom_mbank_and_odengi_once(app):
     payment_details.seed_wallet_kinds()
     assert payment_details.seed_wallet_kinds() == 0
     names = {k.name for k in payment_details.wallet_kinds()}
