@@ -166,3 +166,12 @@ can_answer_question = Permission(_is_addressee_of, "can_answer_question")
 can_ask_question = is_authenticated
 can_report_question = is_authenticated
 can_hide_question = can_moderate
+
+
+# ---- LSG pages and payment details (issue 12, section 1). A moderator who is an official of the
+# LSG lets another moderator verify it or decide on its payment details.
+is_outside_lsg = Permission(lambda u, lsg: lsg is not None and not _is_official_of(u, lsg), "is_outside_lsg")
+can_edit_lsg = is_official_of  # target: an LSG (its office details, its payment details)
+can_verify_lsg = can_moderate & is_outside_lsg  # target: an LSG
+can_decide_payment_details = Permission(
+    lambda u, change: change is not None and can_verify_lsg(u, change.lsg), "can_decide_payment_details")

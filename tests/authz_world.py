@@ -22,6 +22,7 @@ from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
 
+from app.services import payment_details
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -193,4 +194,14 @@ def build_world(*, card_payments=True):
         messages.thread_page(reader, thread.id)
     db.session.commit()
     ids.update(thread_a=thread_a.id, thread_b=thread_b.id)
+
+    # ---- LSG pages and payment details (issue 12, section 1): a change waiting for each LSG (the
+    # moderator decides LSG 1's, the admin LSG 2's), and a wallet kind for the admin to remove
+    payment_details.seed_wallet_kinds()
+    change_1, change_2 = (payment_details.propose_payment_details(
+        official, lsg, bank_name="KICB", bic="KICBKG22", account="1280010012345678", recipient=lsg.name_en)
+        for official, lsg in ((official_1, lsg_1), (official_2, lsg_2)))
+    spare_wallet = payment_details.add_wallet_kind(admin, "Spare wallet")
+    db.session.commit()
+    ids.update(change_1=change_1.id, change_2=change_2.id, wallet_kind_1=spare_wallet.id)
     return SimpleNamespace(users=users, ids=ids)

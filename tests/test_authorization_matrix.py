@@ -620,6 +620,34 @@ MATRIX = [
                                                     moderators=DENIED), "thread B, reported"),
          last=True),
     row("messages.reported", "GET", "/messages/reported", moderators=OK),
+
+    # ------------------------------------------------------------ LSG pages and payment details (issue 12, section 1)
+    # Each LSG has a change of payment details waiting: the moderator decides LSG 1's, the admin LSG 2's
+    # (before Official One sends a new one for LSG 1, below); each verifies one LSG.
+    row("moderation.lsgs_queue", "GET", "/moderation/lsgs", moderators=OK),
+    row("moderation.verify_lsg", "GET", "/moderation/lsgs/{lsg_1}/verify", moderators=OK),
+    rows("moderation.verify_lsg", "POST",
+         Target("/moderation/lsgs/{lsg_1}/verify", wants(moderator=go("/moderation/lsgs"), skip=["admin"]), "LSG 1",
+                REASON),
+         Target("/moderation/lsgs/{lsg_2}/verify", wants(admin=go("/moderation/lsgs"), skip=["moderator"]), "LSG 2",
+                REASON)),
+    row("moderation.payment_details_change", "GET", "/moderation/payment-details/{change_1}", moderators=OK),
+    rows("moderation.payment_details_change", "POST",
+         Target("/moderation/payment-details/{change_1}", wants(moderator=go("/moderation/lsgs"), skip=["admin"]),
+                "LSG 1's change", {**REASON, "approve": "Approve"}),
+         Target("/moderation/payment-details/{change_2}", wants(admin=go("/moderation/lsgs"), skip=["moderator"]),
+                "LSG 2's change", {**REASON, "reject": "Reject"})),
+    row("lsgs.edit_details", "GET", "/lsgs/{lsg_1}/details", official_1=OK),
+    row("lsgs.edit_details", "POST", "/lsgs/{lsg_1}/details", official_1=go("/lsgs/"),
+        data={"head_name": "Asanov Nurlan", "office_address": "Lenin 12", "phone": "+996 3534 21122",
+              "opening_hours": "Mon-Fri 8-17"}),
+    row("lsgs.edit_payment_details", "GET", "/lsgs/{lsg_1}/payment-details", official_1=OK),
+    row("lsgs.edit_payment_details", "POST", "/lsgs/{lsg_1}/payment-details", official_1=go("/lsgs/"),
+        data={"bank_name": "Optima", "bic": "ENEJKG22", "account": "1090000012345678", "recipient": "At-Bashy"}),
+    row("admin.wallet_kinds", "GET", "/admin/wallet-kinds", admin=OK),
+    row("admin.wallet_kinds", "POST", "/admin/wallet-kinds", admin=go("/admin/wallet-kinds"), data={"name": "Balance"}),
+    row("admin.remove_wallet_kind", "POST", "/admin/wallet-kinds/{wallet_kind_1}/remove",
+        admin=go("/admin/wallet-kinds")),
 ]
 
 

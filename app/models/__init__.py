@@ -48,10 +48,14 @@ from app.models.projects import (
 from app.models.questions import Answer, Holiday, Ministry, Question, Report, ministry_members, ministry_sectors
 
 from app.models.reminders import ReminderSent
+from app.models.trust import PaymentDetails, PaymentDetailsStatus, WalletKind
 from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_search_sectors
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "PaymentDetails",
+    "PaymentDetailsStatus",
+    "WalletKind",
     "Answer",
     "Holiday",
     "Ministry",

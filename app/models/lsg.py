@@ -17,6 +17,15 @@ class Lsg(LocalizedNameMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What its officials tell the public (issue 12): contacts of the office, never of a person.
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    office_address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    opening_hours: Mapped[str] = mapped_column(String(300), default="")
+    # A moderator checked that this LSG is who it says it is.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_reason: Mapped[str | None] = mapped_column(Text)
 
     municipality: Mapped[Municipality] = relationship()
     memberships: Mapped[list["LsgMembership"]] = relationship(back_populates="lsg")

@@ -73,6 +73,9 @@ KINDS = {
     "pledges_waiting": Kind(_l("Offline pledges wait for confirmation"), _l("Offline pledges to “%(title)s” waiting for confirmation for more than %(days)s days: %(count)s."), "pledges.incoming", ("project_id",), group=_LSG, audience="official"),
     "pledges_waiting_escalated": Kind(_l("Offline pledges wait too long (moderators)"), _l("Offline pledges to “%(title)s” (%(lsg)s) waiting for confirmation for more than %(days)s days: %(count)s."), "projects.detail", ("project_id",), group=_LSG, anchor="ledger-heading", audience="moderator"),  # moderators see the public ledger
     "update_due": Kind(_l("A project needs an update"), _l("“%(title)s” has had no update for %(days)s days: post one before it is flagged as silent."), "projects.new_update", ("project_id",), group=_LSG, audience="official"),
+    # an LSG's payment details (issue 12): to its officials, and to the donors whose offline pledges wait
+    "payment_details_changed": Kind(_l("The payment details of an LSG I give to changed"), _l("The payment details of %(lsg)s changed on %(date)s, verified by the ministry. Use the new ones for any transfer."), "lsgs.detail", ("lsg_id",), group=_MINE, anchor="payment-details"),
+    "payment_details_rejected": Kind(_l("A change to my LSG's payment details is not approved"), _l("The change to the payment details of %(lsg)s was not approved: %(reason)s"), "lsgs.detail", ("lsg_id",), group=_LSG, anchor="payment-details", audience="official"),
     # to followers and everyone who pledged
     "project_update": Kind(_l("An update on a project I follow or supported"), _l("New update on “%(title)s”: %(update)s"), "projects.detail", ("project_id",), Channel.DIGEST, _FOLLOWED, "updates"),
     "followed_project_published": Kind(_l("A new project in a place I follow"), _l("New project in %(place)s: “%(title)s”."), "projects.detail", ("project_id",), Channel.DIGEST, _FOLLOWED),

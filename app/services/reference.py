@@ -9,6 +9,7 @@ from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.models import District, Lsg, Municipality, MunicipalityKind, Region, Sector, Skill
 from app.services.audit import record_event
+from app.services.payment_details import seed_wallet_kinds
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 
@@ -79,6 +80,7 @@ def seed_reference_data():
             Skill, row["code"], sector_id=sector.id if sector else None, **_names(row)
         )
         added["skills"] += new
+    added["wallet_kinds"] = seed_wallet_kinds()
     return added
 
 

@@ -9,7 +9,7 @@ from flask import url_for
 
 from app.extensions import db
 from app.models import Role
-from app.services import follows, messages, ministries, pledges, questions
+from app.services import follows, messages, ministries, payment_details, pledges, questions
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import (
     make_lsg, make_membership, make_official, make_pending_credential, make_profile, make_project, make_user,
@@ -61,8 +61,16 @@ def build_world():
     follows.follow(member, "project", project.id)
     thread = messages.write_to_lsg(member, lsg.id, "Которууму алдыңызбы? https://example.kg/receipt")
     messages.send_message(official, thread.id, "Ооба, рахмат!")
+    payment_details.seed_wallet_kinds()
+    approved = payment_details.propose_payment_details(
+        official, lsg, bank_name="Kyrgyz Investment and Credit Bank", bic="KICBKG22", account="GB82WEST12345698765432",
+        recipient="At-Bashy ayil okmotu", budget_code="4-11-2",
+        wallets={k.id: "0555 123 456" for k in payment_details.wallet_kinds()})
+    payment_details.approve_payment_details(moderator, approved, reason="Called the office")
+    change = payment_details.propose_payment_details(official, lsg, bank_name="Optima Bank", bic="ENEJKG22",
+                                                     account="1090000012345678", recipient="At-Bashy ayil okmotu")
     db.session.commit()
-    return {"lsg": lsg, "official": official, "project": project, "member": member, "moderator": moderator,
+    return {"change": change, "lsg": lsg, "official": official, "project": project, "member": member, "moderator": moderator,
             "admin": admin, "ministry": ministry, "question": question, "thread": thread,
             "waiting": waiting}
 
@@ -89,16 +97,23 @@ def paths(app, w):
                          url_for("pledges.lsg_statement", lsg_id=lsg.id), url_for("notifications.index"),
                          url_for("messages.thread", thread_id=w["thread"].id),
                          url_for("messages.write_to_member", lsg_id=lsg.id, member_id=w["member"].id),
-                         url_for("questions.answer", question_id=w["waiting"].id)],
+                         url_for("questions.answer", question_id=w["waiting"].id),
+                         url_for("lsgs.detail", lsg_id=lsg.id),
+                         url_for("lsgs.edit_details", lsg_id=lsg.id),
+                         url_for("lsgs.edit_payment_details", lsg_id=lsg.id)],
             "moderator": [url_for("public.index"), url_for("projects.detail", project_id=project.id),
                           url_for("public.decisions"), url_for("moderation.memberships_queue"),
                           url_for("moderation.credentials_queue"), url_for("moderation.projects_queue"),
                           url_for("moderation.audit_log"), url_for("questions.reported"),
                           url_for("questions.hide_question", question_id=w["question"].id),
-                          url_for("messages.reported")],
+                          url_for("messages.reported"),
+                          url_for("moderation.lsgs_queue"),
+                          url_for("moderation.verify_lsg", lsg_id=lsg.id),
+                          url_for("moderation.payment_details_change", change_id=w["change"].id)],
             "admin": [url_for("admin.index"), url_for("admin.municipalities"), url_for("admin.lsgs"),
                       url_for("admin.rates"), url_for("questions.ministries"),
-                      url_for("questions.edit_ministry", ministry_id=w["ministry"].id), url_for("questions.holidays")],
+                      url_for("questions.edit_ministry", ministry_id=w["ministry"].id), url_for("questions.holidays"),
+                      url_for("admin.wallet_kinds")],
         }
 
 

@@ -42,3 +42,7 @@ class LsgForm(FlaskForm):
 class RateForm(FlaskForm):
     currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("EUR", "EUR"), ("RUB", "RUB")])
     rate = RateField(_l("Som per one unit"), validators=[InputRequired(message=RATE_MESSAGE)])
+
+
+class WalletKindForm(FlaskForm):
+    name = StringField(_l("Name of the wallet service"), validators=[_REQUIRED, Length(max=60, message=_l("At most %(max)d characters."))])

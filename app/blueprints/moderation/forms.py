@@ -41,3 +41,11 @@ class UnpublishForm(FlaskForm):
         validators=[DataRequired(message=_l("Please give a reason for your decision.")),
                     Length(max=2000, message=_l("At most %(max)d characters."))],
     )
+
+
+class VerifyLsgForm(FlaskForm):
+    reason = TextAreaField(
+        _l("How you checked it (kept in the audit log)"),
+        validators=[DataRequired(message=_l("Please give a reason for your decision.")),
+                    Length(max=2000, message=_l("At most %(max)d characters."))],
+    )

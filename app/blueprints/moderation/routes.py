@@ -53,6 +53,13 @@ ACTION_LABELS = {
     "user.role_changed": _l("Role changed"),
     "lsg.created": _l("LSG added"),
     "municipality.created": _l("Municipality added"),
+    "lsg.details_changed": _l("LSG details changed"),
+    "lsg.verified": _l("LSG verified"),
+    "payment_details.proposed": _l("Payment details change sent"),
+    "payment_details.approved": _l("Payment details change approved"),
+    "payment_details.rejected": _l("Payment details change rejected"),
+    "wallet_kind.added": _l("Wallet kind added"),
+    "wallet_kind.removed": _l("Wallet kind removed"),
 }
 
 TARGET_TYPES = [
@@ -65,6 +72,8 @@ TARGET_TYPES = [
     ("users", _l("Users")),
     ("lsgs", _l("LSGs")),
     ("municipalities", _l("Municipalities")),
+    ("lsg_payment_details", _l("Payment details")),
+    ("wallet_kinds", _l("Wallet kinds")),
 ]
 
 
