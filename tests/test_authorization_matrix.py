@@ -620,6 +620,12 @@ MATRIX = [
                                                     moderators=DENIED), "thread B, reported"),
          last=True),
     row("messages.reported", "GET", "/messages/reported", moderators=OK),
+
+    # ------------------------------------------------------------ dashboards (issue 12, section 4)
+    row("moderation.dashboard", "GET", "/moderation/dashboard?by=sector", moderators=OK),
+    row("moderation.dashboard_csv", "GET", "/moderation/dashboard/money.csv?by=region", moderators=OK),
+    row("moderation.dashboard_list", "GET", "/moderation/dashboard/list?by=region&column=pledged", moderators=OK),
+    row("numbers.index", "GET", "/numbers/", **PUBLIC_GET),
 ]
 
 
