@@ -8,9 +8,9 @@ so the chart scales to the screen.
 from dataclasses import dataclass
 
 WIDTH = 400
-ROW_HEIGHT = 34  # a label line and a bar
-BAR_HEIGHT = 12
-LABEL_SPACE = 16
+ROW_HEIGHT = 38  # a label line and a bar
+BAR_HEIGHT = 14
+LABEL_SPACE = 18
 VALUE_SPACE = 110  # room after the longest bar for its value
 
 
