@@ -25,8 +25,13 @@ from app.services.projects.updates import STALE_AFTER
 
 GROUPINGS = ("region", "sector")
 NO_SECTOR = 0  # the group of projects without a sector
-# Money still promised or already counted (not withdrawn, refused, failed or given back).
+# Money pledged: counted (confirmed, paid), or promised offline and waiting for an official; not a
+# card payment still under way (it counts once Stripe says it is paid), nor what fell away.
 PLEDGED_STATUSES = (PledgeStatus.PENDING, PledgeStatus.CONFIRMED, PledgeStatus.PAID)
+
+
+def _is_pledged(pledge):
+    return pledge.status in COUNTED_STATUSES or pledge.method in OFFLINE_METHODS
 
 STATUS_LABELS = {
     ProjectStatus.DRAFT: _l("Draft"),
@@ -152,6 +157,8 @@ def collect_facts(now=None):
         .where(Pledge.kind == PledgeKind.FUNDS, Pledge.status.in_(PLEDGED_STATUSES))
         .order_by(Pledge.id)).all()
     for pledge, currency in money:
+        if not _is_pledged(pledge):
+            continue
         som = _in_som(pledge.converted_amount, currency, left_out)
         if som is not None:
             add("pledged", pledge.project_id, value=som, pledge=pledge, amount=(pledge.converted_amount, currency))
