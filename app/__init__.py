@@ -74,6 +74,7 @@ def register_blueprints(app):
     from app.blueprints.messages import bp as messages_bp
     from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.notifications import bp as notifications_bp
+    from app.blueprints.numbers import bp as numbers_bp
     from app.blueprints.payments import bp as payments_bp
     from app.blueprints.pledges import bp as pledges_bp
     from app.blueprints.profiles import bp as profiles_bp
@@ -101,6 +102,7 @@ def register_blueprints(app):
     app.register_blueprint(attention_bp, url_prefix="/attention")
     app.register_blueprint(follows_bp, url_prefix="/following")
     app.register_blueprint(messages_bp, url_prefix="/messages")
+    app.register_blueprint(numbers_bp, url_prefix="/numbers")
 
 
 def register_request_hooks(app):

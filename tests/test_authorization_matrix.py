@@ -648,6 +648,12 @@ MATRIX = [
     row("admin.wallet_kinds", "POST", "/admin/wallet-kinds", admin=go("/admin/wallet-kinds"), data={"name": "Balance"}),
     row("admin.remove_wallet_kind", "POST", "/admin/wallet-kinds/{wallet_kind_1}/remove",
         admin=go("/admin/wallet-kinds")),
+
+    # ------------------------------------------------------------ dashboards (issue 12, section 4)
+    row("moderation.dashboard", "GET", "/moderation/dashboard?by=sector", moderators=OK),
+    row("moderation.dashboard_csv", "GET", "/moderation/dashboard/money.csv?by=region", moderators=OK),
+    row("moderation.dashboard_list", "GET", "/moderation/dashboard/list?by=region&column=pledged", moderators=OK),
+    row("numbers.index", "GET", "/numbers/", **PUBLIC_GET),
 ]
 
 
