@@ -80,6 +80,7 @@ def _taking_pledges():
                   Project.published_snapshot)
         .where(Project.status.in_(ACCEPTING_STATUSES), Project.published_snapshot.is_not(None))
     ).all()
+    rows = [row for row in rows if row.published_snapshot]  # a JSON null is not SQL NULL on PostgreSQL
     need_ids = [n["id"] for row in rows for n in row.published_snapshot.get("needs", [])]
     closed = set(db.session.scalars(
         db.select(Need.id).join(Project, Need.project_id == Project.id)
