@@ -67,19 +67,22 @@ def rate_of(currency):
     return db.session.scalar(db.select(ExchangeRate).filter_by(currency=currency))
 
 
-def _som_per_unit_micro(currency):
+def _som_per_unit_micro(currency, known_rates=None):
     if currency == "KGS":
         return RATE_SCALE
-    rate = rate_of(currency)
+    rate = rate_of(currency) if known_rates is None else known_rates.get(currency)
     if rate is None:
         raise InvalidInput(_("There is no exchange rate for %(currency)s yet; choose another currency.",
                              currency=currency), field="currency")
     return rate.som_per_unit_micro
 
 
-def convert(amount, from_currency, to_currency):
-    """(converted amount in minor units, rate used × 10⁶): exact integer arithmetic, rounded half up."""
-    source, target = _som_per_unit_micro(from_currency), _som_per_unit_micro(to_currency)
+def convert(amount, from_currency, to_currency, *, known_rates=None):
+    """(converted amount in minor units, rate used × 10⁶): exact integer arithmetic, rounded half up.
+
+    ``known_rates``: what ``rates()`` gave, read once for a page that converts many amounts."""
+    source = _som_per_unit_micro(from_currency, known_rates)
+    target = _som_per_unit_micro(to_currency, known_rates)
     converted = (Decimal(amount) * source / target).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     rate_micro = (Decimal(source) * RATE_SCALE / target).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(converted), int(rate_micro)
@@ -161,11 +164,12 @@ def targets_met(project):
     return bool(money_needs) and all(totals.get(n.id, 0) >= n.target_amount for n in money_needs)
 
 
-def funding_progress(project, needs, totals):
+def funding_progress(project, needs, totals, *, known_rates=None):
     """Counted share of the money asked for, 0..1, while the project takes money; else None.
 
     needs are the published snapshot's needs (dicts), totals what confirmed_totals gave for them.
-    None too while a need's currency has no exchange rate: the share is not known then."""
+    None too while a need's currency has no exchange rate: the share is not known then.
+    ``known_rates`` as for ``convert``."""
     if project.status != ProjectStatus.PUBLISHED:
         return None
     asked = got = 0
@@ -176,8 +180,8 @@ def funding_progress(project, needs, totals):
         done = min(totals.get(need["id"], 0), target)
         if need.get("currency") and need["currency"] != project.currency:
             try:
-                target = convert(target, need["currency"], project.currency)[0]
-                done = convert(done, need["currency"], project.currency)[0]
+                target = convert(target, need["currency"], project.currency, known_rates=known_rates)[0]
+                done = convert(done, need["currency"], project.currency, known_rates=known_rates)[0]
             except InvalidInput:  # no rate for that currency yet
                 return None
         asked += target

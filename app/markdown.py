@@ -24,9 +24,13 @@ def render_markdown(text):
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`#>~|]+")
+# The space a mark left between a word and its punctuation: "**done**." reads "done.", not "done .".
+_SPACE_BEFORE_CLOSING = re.compile(r" ([.,;:!?)»”])")
+_SPACE_AFTER_OPENING = re.compile(r"([(«“]) ")
 
 
 def plain_text(text):
     """Markdown as the words a reader sees (for search and snippets): links keep their text,
     emphasis, headings and code marks go. Cheaper than rendering, which reindexing can't afford."""
-    return " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", text or "")).split())
+    words = " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", text or "")).split())
+    return _SPACE_AFTER_OPENING.sub(r"\1", _SPACE_BEFORE_CLOSING.sub(r"\1", words))

@@ -7,6 +7,7 @@ from app.csv_export import csv_response
 from app.extensions import db
 from app.forms import query_int
 from app.i18n import remember_choice
+from app.services import home as home_service
 from app.services import projects as projects_service
 from app.services.accounts import set_language
 
@@ -15,7 +16,7 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html")
+    return render_template("public/index.html", **home_service.home_page())
 
 
 @bp.post("/lang")
