@@ -193,4 +193,6 @@ def build_world(*, card_payments=True):
         messages.thread_page(reader, thread.id)
     db.session.commit()
     ids.update(thread_a=thread_a.id, thread_b=thread_b.id)
+    # ---- payment references (issue 12, section 2): what an official types to find a pledge
+    ids.update(ref_pending_withdraw=pending_withdraw.payment_ref)
     return SimpleNamespace(users=users, ids=ids)

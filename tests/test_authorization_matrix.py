@@ -395,7 +395,7 @@ MATRIX = [
          Target("/pledges/needs/{revision_need}", wants(logged_in=MISSING),
                 "a need only in an unreviewed revision")),
     rows("pledges.new", "POST",
-         Target("/pledges/needs/{funds_1}", wants(logged_in=go("/pledges/mine")),
+         Target("/pledges/needs/{funds_1}", wants(logged_in=go("/pledges/")),  # to its reference: …/made
                 "a funds need of a published project", MONEY),
          Target("/pledges/needs/{skill_1}", wants(logged_in=go("/pledges/mine"), member_a=refused(409),
                                                    member_b=refused(409)),
@@ -620,6 +620,20 @@ MATRIX = [
                                                     moderators=DENIED), "thread B, reported"),
          last=True),
     row("messages.reported", "GET", "/messages/reported", moderators=OK),
+
+    # ---- payment references and the payment slip (issue 12, section 2)
+    rows("pledges.made", "GET",
+         Target("/pledges/{pending_withdraw}/made", wants(MISSING, member_a=OK), "member A's offline pledge"),
+         Target("/pledges/{goods}/made", wants(MISSING), "member A's goods pledge: no reference page")),
+    rows("pledges.slip", "GET",
+         Target("/pledges/{pending_withdraw}/slip", wants(MISSING, member_a=OK, official_1=OK),
+                "member A's offline pledge to LSG 1"),
+         Target("/pledges/{goods}/slip", wants(MISSING), "member A's goods pledge: no slip")),
+    rows("pledges.find", "GET",
+         Target("/pledges/find", wants(official_1=OK, official_2=OK), "the search page of officials"),
+         Target("/pledges/find?ref={ref_pending_withdraw}", wants(official_1=go("/pledges/projects/"),
+                                                                 official_2=refused(422)),
+                "member A's pending pledge to LSG 1, by its reference")),
 ]
 
 
