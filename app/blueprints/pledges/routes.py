@@ -4,7 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.forms import attempt, flash_form_errors, run_action, run_form, show_domain_error
+from app.blueprints.forms import (
+    attempt, flash_form_errors, focus_first_error, run_action, run_form, show_domain_error,
+)
 from app.blueprints.pledges.forms import (
     ConfirmForm, FindByReferenceForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm,
 )
@@ -108,6 +110,7 @@ def find():
         abort(403)  # not an official: no search page at all
     if found.error is not None:
         show_domain_error(form, found.error)
+        focus_first_error(form)
     pledge = found.value
     if pledge is not None and pledge.status.value == "pending":
         return redirect(url_for("pledges.incoming", project_id=pledge.project_id, ref=pledge.payment_ref,
