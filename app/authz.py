@@ -102,6 +102,7 @@ is_official_of_pledge_project = Permission(
 can_withdraw_pledge = is_pledge_owner  # target: a pledge
 can_see_receipt = is_pledge_owner | is_official_of_pledge_project  # target: a pledge
 can_see_lsg_statement = is_official_of | can_moderate  # target: an LSG
+can_find_pledge_by_reference = is_official  # no target: the search covers the official's own LSGs only
 can_see_saved_search = Permission(lambda u, saved: saved is not None and saved.user_id == u.id,
                                   "can_see_saved_search")  # target: a saved search
 

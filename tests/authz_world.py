@@ -204,4 +204,7 @@ def build_world(*, card_payments=True):
     spare_wallet = payment_details.add_wallet_kind(admin, "Spare wallet")
     db.session.commit()
     ids.update(change_1=change_1.id, change_2=change_2.id, wallet_kind_1=spare_wallet.id)
+
+    # ---- payment references (issue 12, section 2): what an official types to find a pledge
+    ids.update(ref_pending_withdraw=pending_withdraw.payment_ref)
     return SimpleNamespace(users=users, ids=ids)

@@ -395,7 +395,7 @@ MATRIX = [
          Target("/pledges/needs/{revision_need}", wants(logged_in=MISSING),
                 "a need only in an unreviewed revision")),
     rows("pledges.new", "POST",
-         Target("/pledges/needs/{funds_1}", wants(logged_in=go("/pledges/mine")),
+         Target("/pledges/needs/{funds_1}", wants(logged_in=go("/pledges/")),  # to its reference: …/made
                 "a funds need of a published project", MONEY),
          Target("/pledges/needs/{skill_1}", wants(logged_in=go("/pledges/mine"), member_a=refused(409),
                                                    member_b=refused(409)),
@@ -654,6 +654,20 @@ MATRIX = [
     row("moderation.dashboard_csv", "GET", "/moderation/dashboard/money.csv?by=region", moderators=OK),
     row("moderation.dashboard_list", "GET", "/moderation/dashboard/list?by=region&column=pledged", moderators=OK),
     row("numbers.index", "GET", "/numbers/", **PUBLIC_GET),
+
+    # ---- payment references and the payment slip (issue 12, section 2)
+    rows("pledges.made", "GET",
+         Target("/pledges/{pending_withdraw}/made", wants(MISSING, member_a=OK), "member A's offline pledge"),
+         Target("/pledges/{goods}/made", wants(MISSING), "member A's goods pledge: no reference page")),
+    rows("pledges.slip", "GET",
+         Target("/pledges/{pending_withdraw}/slip", wants(MISSING, member_a=OK, official_1=OK),
+                "member A's offline pledge to LSG 1"),
+         Target("/pledges/{goods}/slip", wants(MISSING), "member A's goods pledge: no slip")),
+    rows("pledges.find", "GET",
+         Target("/pledges/find", wants(official_1=OK, official_2=OK), "the search page of officials"),
+         Target("/pledges/find?ref={ref_pending_withdraw}", wants(official_1=go("/pledges/projects/"),
+                                                                 official_2=refused(422)),
+                "member A's pending pledge to LSG 1, by its reference")),
 ]
 
 

@@ -2,13 +2,14 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._common import str_enum, utcnow
 from app.models.projects import Need, Project
 from app.models.users import User
+from app.payment_refs import new_reference
 from app.money import RATE_SCALE  # rates are integers: som per unit of the currency, times a million
 
 
@@ -88,7 +89,9 @@ class Pledge(db.Model):
     stripe_payment_intent: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A card pledge holds its money until then, so nobody else pledges it while the donor pays.
     held_until: Mapped[datetime | None] = mapped_column(DateTime)
-    reference: Mapped[str] = mapped_column(String(120), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")  # what the member typed (a transfer number)
+    # Ours, for the transfer's purpose field: "BRG-7K4M-X2QH" (app/payment_refs.py), set on insert.
+    payment_ref: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -100,6 +103,23 @@ class Pledge(db.Model):
     project: Mapped[Project] = relationship()
     member: Mapped[User] = relationship(foreign_keys=[member_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+REFERENCE_ATTEMPTS = 10  # 31**7 references: a second draw is already a rarity
+
+
+@event.listens_for(Pledge, "before_insert")
+def _give_payment_ref(mapper, connection, pledge):
+    """Every pledge gets its reference when it is made, however it is made (offline, card, goods,
+    demo data), drawn again while another pledge has it; the unique index is the last word."""
+    if pledge.payment_ref:
+        return
+    for _ in range(REFERENCE_ATTEMPTS):
+        ref = new_reference()
+        if connection.scalar(select(Pledge.id).where(Pledge.payment_ref == ref)) is None:
+            pledge.payment_ref = ref
+            return
+    raise RuntimeError("no free payment reference after %d draws" % REFERENCE_ATTEMPTS)
 
 
 class StripeEvent(db.Model):

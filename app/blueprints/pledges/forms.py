@@ -32,6 +32,10 @@ class ConfirmForm(FlaskForm):
         Optional(), Length(max=120, message=_l("At most %(max)d characters."))])
 
 
+class FindByReferenceForm(FlaskForm):
+    ref = StringField(_l("Payment reference"), validators=[Length(max=40)])
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(message=_l("Please give a reason for your decision.")),

@@ -4,10 +4,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.forms import flash_form_errors, run_action, run_form
-from app.blueprints.pledges.forms import ConfirmForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm
+from app.blueprints.forms import (
+    attempt, flash_form_errors, focus_first_error, run_action, run_form, show_domain_error,
+)
+from app.blueprints.pledges.forms import (
+    ConfirmForm, FindByReferenceForm, GoodsPledgeForm, MoneyPledgeForm, RejectForm, SkillOfferForm,
+)
 from app.models import NeedKind
 from app.services import pledges as service
+from app.services.payment_details import verified_payment_details
 from app.services.memberships import get_lsg
 from app.services.projects import visible_project
 
@@ -47,6 +52,8 @@ def new(need_id):
     else:
         flash(_("Thank you! Your pledge is recorded. It counts once the local government confirms "
                 "that it arrived."), "success")
+    if service.is_offline_money(made.value):
+        return redirect(url_for("pledges.made", pledge_id=made.value.id))  # its reference, for the transfer
     return redirect(url_for("pledges.mine"))
 
 
@@ -73,10 +80,47 @@ def receipt(pledge_id):
     return render_template("pledges/receipt.html", pledge=service.receipt(current_user, pledge_id))
 
 
+@bp.get("/<id:pledge_id>/made")
+@login_required
+def made(pledge_id):
+    """Right after an offline pledge: the reference to write in the transfer, where to send it."""
+    pledge = service.made_pledge(current_user, pledge_id)
+    details = verified_payment_details(pledge.project.lsg)
+    return render_template("pledges/made.html", pledge=pledge, details=details)
+
+
+@bp.get("/<id:pledge_id>/slip")
+@login_required
+def slip(pledge_id):
+    """The payment slip: one page to print, or to show at the bank from a phone."""
+    pledge = service.offline_pledge(current_user, pledge_id)
+    details = verified_payment_details(pledge.project.lsg)
+    return render_template("pledges/slip.html", pledge=pledge, details=details)
+
+
+@bp.get("/find")
+@login_required
+def find():
+    """Officials: the pledge a transfer's purpose field names, among their LSG's projects."""
+    form = FindByReferenceForm(request.args, meta={"csrf": False})
+    found = attempt(lambda: service.find_by_reference(current_user, request.args.get("ref")))
+    if found.status == 403:
+        abort(403)  # not an official: no search page at all
+    if found.error is not None:
+        show_domain_error(form, found.error)
+        focus_first_error(form)
+    pledge = found.value
+    if pledge is not None and pledge.status.value == "pending":
+        return redirect(url_for("pledges.incoming", project_id=pledge.project_id, ref=pledge.payment_ref,
+                                _anchor=f"pledge-{pledge.id}"))
+    return render_template("pledges/find.html", form=form, found=pledge), found.status
+
+
 def _render_incoming(project, status=200, **bound):
     forms = {"confirm_form": ConfirmForm(formdata=None), "reject_form": RejectForm(formdata=None), **bound}
-    return render_template("pledges/incoming.html", project=project,
-                           pending=service.incoming_pledges(current_user, project), **forms), status
+    return render_template("pledges/incoming.html", project=project, find_form=FindByReferenceForm(
+        request.args, meta={"csrf": False}), pending=service.incoming_pledges(current_user, project),
+        **forms), status
 
 
 @bp.get("/projects/<id:project_id>")

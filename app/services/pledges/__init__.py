@@ -48,6 +48,7 @@ from app.services.pledges.making import (
     pledge_money,
 )
 from app.services.pledges.exchange import set_rate
+from app.services.pledges.references import find_by_reference, is_offline_money, made_pledge, offline_pledge
 from app.services.pledges.statements import (
     HOURS_PER_DAY,
     IncomingPledge,
@@ -67,5 +68,6 @@ __all__ = [
     "is_published_need", "lock_card_pledge", "renew_hold", "decline_offer", "expire_pending", "get_pledge", "get_public_need",
     "incoming_pledges", "ledger_totals", "lsg_statement", "member_statement", "offer_skill", "pending_for_project", "pledge_goods",
     "pledge_money", "pledges_of", "public_ledger", "rates", "receipt", "reject_pledge", "remaining",
-    "set_rate", "settle_card_payment", "takes_pledges", "withdraw_pledge",
+    "set_rate", "find_by_reference", "is_offline_money", "made_pledge", "offline_pledge",
+    "settle_card_payment", "takes_pledges", "withdraw_pledge",
 ]
