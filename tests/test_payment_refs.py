@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from app.extensions import db
 from app.models import NeedKind, Pledge, PledgeStatus, Role
 from app.payment_refs import ALPHABET, NotAReference, check_character, formatted, is_valid, new_reference, parse
-from app.services import projects
+from app.services import payment_details, projects
 from app.services.reference import seed_reference_data
 from tests.conftest import make_app
 from tests.factories import make_lsg, make_official, make_project, make_user
@@ -148,7 +148,7 @@ def test_after_an_offline_pledge_the_member_sees_the_reference_and_a_slip(client
     text = slip.get_data(as_text=True)
     assert pledge.payment_ref in text and "KGS5,000" in text and "(KGS)" in text
     assert project.public_title in text and project.lsg.name in text
-    assert "Pay to At-Bashy ayil okmotu" in text  # the payment details placeholder until the lead wires them
+    assert "Pay to At-Bashy ayil okmotu" in text  # no verified payment details yet: the LSG's page is named
 
     mine = client.get("/pledges/mine").get_data(as_text=True)
     assert pledge.payment_ref in mine and f"/pledges/{pledge.id}/slip" in mine
@@ -275,11 +275,11 @@ def empty_database_url(request, tmp_path):
 def test_the_migration_gives_existing_pledges_unique_valid_references(empty_database_url):
     app = make_app(empty_database_url)
     with app.app_context():
-        upgrade(revision="0011_messages")
+        upgrade(revision="0013_lsg_trust")
         seed_reference_data()
         db.session.commit()
         official = make_official()
-        project = make_project(official)  # the tables it writes are as they were at 0011
+        project = make_project(official)  # the tables it writes are as they were at 0013
         need = funds_need(project)
         ids = list(range(1000, 1030))
         with db.engine.begin() as connection:  # pledges as they were before references, in plain SQL
@@ -299,3 +299,21 @@ def test_the_migration_gives_existing_pledges_unique_valid_references(empty_data
         assert len(set(refs.values())) == 30 and all(parse(ref) == ref for ref in refs.values())
         assert indexes["ix_pledges_payment_ref"]["unique"]
         db.engine.dispose()
+
+
+def test_the_slip_shows_the_lsgs_verified_account_and_not_a_change_waiting_for_approval(client, login_as, published):
+    official, project = published
+    lsg = project.lsg
+    change = payment_details.propose_payment_details(
+        official, lsg, bank_name="KICB", bic="KICBKG22", account="1280010012345678", recipient="At-Bashy ayil okmotu")
+    payment_details.approve_payment_details(make_user(role=Role.MODERATOR), change, reason="Called the office")
+    payment_details.propose_payment_details(
+        official, lsg, bank_name="Fraud Bank", bic="FRAUKG22", account="1280010099999999", recipient="Someone else")
+    db.session.commit()
+    login_as(make_user())
+    response = pledge_offline(client, funds_need(project))
+    pledge = db.session.scalar(db.select(Pledge))
+    for page in (client.get(response.location), client.get(f"/pledges/{pledge.id}/slip")):
+        text = page.get_data(as_text=True)
+        assert "1280 0100 1234 5678" in text and "KICBKG22" in text
+        assert "Fraud Bank" not in text and "9999" not in text

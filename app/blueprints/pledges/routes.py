@@ -12,8 +12,8 @@ from app.blueprints.pledges.forms import (
 )
 from app.models import NeedKind
 from app.services import pledges as service
-from app.services.payment_details import verified_payment_details
 from app.services.memberships import get_lsg
+from app.services.payment_details import verified_payment_details
 from app.services.projects import visible_project
 
 bp = Blueprint("pledges", __name__)
