@@ -5,7 +5,7 @@ import io
 import re
 
 from app.extensions import db, limiter
-from app.models import District, Municipality, NeedKind, Pledge, Region, Role, Sector
+from app.models import District, Lsg, Municipality, NeedKind, Pledge, Project, Region, Role, Sector, User
 from app.services import pledges, profiles, projects
 from tests.authz_world import build_world
 from tests.factories import make_lsg, make_official, make_project, make_user
@@ -233,8 +233,6 @@ def _secret_world():
 
 
 def _secrets(world):
-    from app.models import Project, User
-
     words = {"SECRET", "+996 555 123 456", "Named Moderator", "Phoned Member", "KICB 123", "By truck", "I can come"}
     for user in db.session.scalars(db.select(User)):
         words |= {user.email, user.name}
@@ -246,8 +244,6 @@ def _secrets(world):
 
 
 def test_no_endpoint_reaches_anything_private_or_unpublished(app, client):
-    from app.models import Lsg, Project
-
     world, revised = _secret_world()
     secrets = _secrets(world)
     assert "SECRET" in secrets and "Draft school roof" in secrets and "Member A" in secrets
