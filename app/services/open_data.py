@@ -58,6 +58,7 @@ def data_changed_at():
         db.select(db.func.max(AuditEvent.created_at)).scalar_subquery(),
         db.select(db.func.max(ExchangeRate.updated_at)).scalar_subquery(),
         db.select(db.func.max(StripeEvent.received_at)).scalar_subquery(),
+        db.select(db.func.max(Lsg.created_at)).scalar_subquery(),
     )).one()
     found = [s for s in stamps if s is not None]
     return max(found).replace(tzinfo=timezone.utc) if found else None

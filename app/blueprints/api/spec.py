@@ -28,6 +28,7 @@ def _ok(schema, mimetype="application/json", description="OK"):
 
 COMMON = {
     "304": {"description": "Not modified: the copy named by If-None-Match / If-Modified-Since is current."},
+    "422": _problem("The request holds a character no text may hold (a NUL byte)."),
     "429": _problem("Too many requests: wait and try again (see Retry-After)."),
 }
 
