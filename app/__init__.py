@@ -65,6 +65,7 @@ def register_url_converters(app):
 
 def register_blueprints(app):
     from app.blueprints.account import bp as account_bp
+    from app.blueprints.api import bp as api_bp
     from app.blueprints.admin import bp as admin_bp
     from app.blueprints.attention import bp as attention_bp
     from app.blueprints.auth import bp as auth_bp
@@ -103,6 +104,7 @@ def register_blueprints(app):
     app.register_blueprint(follows_bp, url_prefix="/following")
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(numbers_bp, url_prefix="/numbers")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_request_hooks(app):

@@ -3,7 +3,7 @@ import logging
 import time
 from datetime import timedelta
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from app.errors import Conflict, DomainError
 from app.extensions import db, limiter
@@ -47,7 +48,18 @@ def wants_json():
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+def problem_response(status, detail):
+    """RFC 9457 problem details, the API's one error shape: the title is the status's standard name
+    (``about:blank``), the detail says what happened in the reader's language."""
+    body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"), "status": status,
+            "detail": str(detail)}
+    return current_app.response_class(current_app.json.dumps(body), status=status,
+                                      mimetype="application/problem+json")
+
+
 def error_response(status, message):
+    if request.path.startswith("/api/"):
+        return problem_response(status, message)
     if wants_json():
         return jsonify(error={"status": status, "message": str(message)}), status
     title = TITLES.get(status, TITLES[400])

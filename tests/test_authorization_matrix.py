@@ -668,6 +668,24 @@ MATRIX = [
          Target("/pledges/find?ref={ref_pending_withdraw}", wants(official_1=go("/pledges/projects/"),
                                                                  official_2=refused(422)),
                 "member A's pending pledge to LSG 1, by its reference")),
+
+    # ------------------------------------------------------------ open data API (issue 12, section 3)
+    # Everyone reads the same open data; what is not public (a draft, a submitted project) is missing
+    # to everyone, its own officials and the moderators included: the API has no logged-in view.
+    row("api.index", "GET", "/api/v1/", **PUBLIC_GET),
+    row("api.openapi", "GET", "/api/v1/openapi.json", **PUBLIC_GET),
+    row("api.docs", "GET", "/api/v1/docs", **PUBLIC_GET),
+    *[row(f"api.{name}", "GET", f"/api/v1/{name}", **PUBLIC_GET)
+      for name in ("projects", "lsgs", "regions", "districts", "municipalities", "sectors", "skills", "decisions")],
+    *[row(f"api.{name}_csv", "GET", f"/api/v1/{name}.csv", **PUBLIC_GET)
+      for name in ("projects", "lsgs", "regions", "districts", "municipalities", "sectors", "skills", "decisions")],
+    rows("api.projects_one", "GET",
+         Target("/api/v1/projects/{published_1}", wants(**PUBLIC_GET), "published project 1"),
+         Target("/api/v1/projects/{revised_1}", wants(**PUBLIC_GET), "a published project with a revision"),
+         Target("/api/v1/projects/{draft_1}", wants(MISSING, visitor=MISSING), "draft 1"),
+         Target("/api/v1/projects/{submitted_1}", wants(MISSING, visitor=MISSING), "submitted 1")),
+    rows("api.lsgs_one", "GET", Target("/api/v1/lsgs/{lsg_1}", wants(**PUBLIC_GET), "LSG 1"),
+         Target("/api/v1/lsgs/999999", wants(MISSING, visitor=MISSING), "no LSG")),
 ]
 
 

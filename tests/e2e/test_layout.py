@@ -85,7 +85,7 @@ def paths(app, w):
                    url_for("questions.ministry", ministry_id=w["ministry"].id),
                    url_for("profiles.detail", user_id=w["member"].id), url_for("auth.login"),
                    url_for("auth.register"),
-                   url_for("numbers.index")],
+                   url_for("numbers.index"), url_for("api.docs")],
             "member": [url_for("account.settings"), url_for("pledges.mine"), url_for("pledges.statement"),
                        url_for("profiles.me"), url_for("search.for_you"), url_for("search.saved"),
                        url_for("projects.detail", project_id=project.id), url_for("notifications.index"),

@@ -195,3 +195,11 @@ def public_decisions(*, page=1, per_page=50):
 
 def all_public_decisions():
     return _with_projects(db.session.scalars(_decisions_query()).all())
+
+
+def public_decisions_before(before_id=None, *, limit=50):
+    """[(event, project)] newest first by id, at most ``limit`` + 1: keyset pages for the open-data API."""
+    query = _decisions_query().order_by(None).order_by(AuditEvent.id.desc()).limit(limit + 1)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return _with_projects(db.session.scalars(query).all())
