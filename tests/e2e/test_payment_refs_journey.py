@@ -7,11 +7,15 @@ view."""
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import NeedKind, Pledge, PledgeStatus
+from app.models import NeedKind, Pledge, PledgeStatus, Role
 from app.payment_refs import ALPHABET
+from app.services import payment_details
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.e2e.phone import Checks
 from tests.factories import make_lsg, make_official, make_project, make_user
+
+
+NGETTEXT_ONE_PLEDGE = "(1 убададан)"  # the Kyrgyz track record: the median time is "of 1 pledge"
 
 
 def refs_journey(checks, phone, base):
@@ -20,11 +24,15 @@ def refs_journey(checks, phone, base):
     project = make_project(official, lsg, title="Ат-Башы көпүрөсү", publish=True)
     need = next(n for n in project.needs if n.kind == NeedKind.FUNDS)
     member = make_user(name="Айгүл Токтогулова", locale="ky")
+    change = payment_details.propose_payment_details(official, lsg, bank_name="KICB", bic="KICBKG22",
+                                                     account="1280010012345678", recipient="Ат-Башы айыл өкмөтү")
+    payment_details.approve_payment_details(make_user(role=Role.MODERATOR), change, reason="Called the office")
     db.session.commit()
 
     page = phone()
     log_in(page, base, member)
     page.goto(f"{base}/pledges/needs/{need.id}")
+    expect(page.locator(".payment-details")).to_contain_text("1280 0100 1234 5678")  # the verified account
     page.locator("#amount").fill("5000")
     page.locator("#method").select_option("bank_transfer")
     page.locator("main form button[type=submit]").click()
@@ -38,6 +46,7 @@ def refs_journey(checks, phone, base):
     page.locator(f"a[href='/pledges/{pledge.id}/slip']").click()
     expect(page.locator(".slip .payment-ref")).to_have_text(ref)
     expect(page.locator(".slip")).to_contain_text("Ат-Башы көпүрөсү")
+    expect(page.locator(".slip")).to_contain_text("KICBKG22")
     checks.look(page, "slip")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
@@ -69,6 +78,9 @@ def refs_journey(checks, phone, base):
     expect(page.locator(".flash-success")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Pledge, pledge.id).status == PledgeStatus.CONFIRMED
+    page.goto(f"{base}/lsgs/{lsg.id}")  # the track record moved: one offline pledge confirmed
+    expect(page.locator("main")).to_contain_text(NGETTEXT_ONE_PLEDGE)
+    checks.look(page, "lsg-after")
 
 
 def test_an_offline_pledge_by_its_reference_at_360px_has_no_horizontal_overflow(live_server, phone):

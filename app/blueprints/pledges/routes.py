@@ -46,7 +46,8 @@ def new(need_id):
             form.starts_on.data, form.ends_on.data = need.starts_on, need.ends_on
     made = run_form(form, lambda: _make_pledge(need, form))
     if not made:
-        return render_template("pledges/new.html", form=form, need=need), made.status
+        return render_template("pledges/new.html", form=form, need=need,
+                               details=verified_payment_details(need.project.lsg)), made.status
     if need.kind == NeedKind.SKILL:
         flash(_("Thank you! Your offer is sent; the local government will answer it."), "success")
     else:
