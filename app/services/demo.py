@@ -8,7 +8,7 @@ import secrets
 from app.extensions import db
 from app.models import Municipality, Role, User
 from app.services.accounts import register_user
-from app.services.demo_dialogue import load_demo_dialogue
+from app.services.demo_dialogue import load_demo_dialogue, load_demo_trust
 from app.services.demo_projects import load_demo_pledges, load_demo_projects
 from app.services.memberships import approve_membership, request_membership
 from app.services.reference import add_lsg
@@ -80,4 +80,5 @@ def load_demo_data():
     created = load_demo_projects(officials, moderator)
     load_demo_pledges(admin, moderator, members, officials, created)
     load_demo_dialogue(admin, moderator, members, officials, created)
+    load_demo_trust(moderator, officials)
     return credentials

@@ -1,11 +1,13 @@
-"""Demo data for the dialogue: ministries with the moderator as a member, Kyrgyz public holidays,
-follows, a public question answered and one waiting for the ministry, a private thread.
+"""Demo data for the dialogue and for trust: ministries with the moderator as a member, Kyrgyz
+public holidays, follows, a public question answered and one waiting for the ministry, a private
+thread; At-Bashy's office, its verification and its approved payment details, and a change of
+Kyzyl-Suu's details waiting for a moderator.
 
 Made through the services, so the bells of the demo accounts fill as they would for real people.
 """
 from datetime import date
 
-from app.services import follows, messages, ministries, questions
+from app.services import follows, lsgs, messages, ministries, payment_details, questions
 
 # Kyrgyz public holidays (Labour Code, art. 113) in the months the demo looks at.
 HOLIDAYS = [
@@ -41,3 +43,21 @@ def load_demo_dialogue(admin, moderator, members, officials, created):
                            body="Нужно ли временное разрешение на практику для хирурга из России на одну неделю?")
     thread = messages.write_to_lsg(aibek, bridge.lsg_id, "Нурлан байке, мой перевод через MBank дошёл?")
     messages.send_message(at_bashy, thread.id, "Салам, Айбек! Текшерип, бүгүн ырастайм.")
+
+
+def load_demo_trust(moderator, officials):
+    at_bashy_official = officials["At-Bashy ayil okmotu"]
+    at_bashy = at_bashy_official.memberships[0].lsg
+    lsgs.update_details(at_bashy_official, at_bashy, head_name="Асанов Нурлан Токтогулович",
+                        office_address="Ат-Башы айылы, Ленин көчөсү 24", phone="+996 3534 2 12 34",
+                        opening_hours="Дүйшөмбү–жума, 8:00–17:00")
+    lsgs.verify_lsg(moderator, at_bashy, reason="Документы айыл окмоту проверены, глава подтверждён по телефону.")
+    mbank = next(kind for kind in payment_details.wallet_kinds() if kind.name == "MBank")
+    change = payment_details.propose_payment_details(
+        at_bashy_official, at_bashy, bank_name="ОАО «Айыл Банк»", bic="AIYLKG22", account="1350100020003000",
+        recipient="Ат-Башы айыл өкмөтү", budget_code="4-11-2", wallets={mbank.id: "+996 700 123 456"})
+    payment_details.approve_payment_details(moderator, change, reason="Реквизиты сверены с письмом банка.")
+    kyzyl_suu_official = officials["Kyzyl-Suu ayil okmotu"]
+    payment_details.propose_payment_details(
+        kyzyl_suu_official, kyzyl_suu_official.memberships[0].lsg, bank_name="ОАО «РСК Банк»", bic="REKSKG22",
+        account="1290100020003001", recipient="Кызыл-Суу айыл өкмөтү")
