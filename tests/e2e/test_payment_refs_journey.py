@@ -31,7 +31,8 @@ def refs_journey(checks, phone, base):
 
     page = phone()
     log_in(page, base, member)
-    page.goto(f"{base}/pledges/needs/{need.id}")
+    page.goto(f"{base}/projects/{project.id}")  # the member opens the project and chooses to give money
+    page.locator(f"a[href='/pledges/needs/{need.id}']").first.click()
     expect(page.locator(".payment-details")).to_contain_text("1280 0100 1234 5678")  # the verified account
     page.locator("#amount").fill("5000")
     page.locator("#method").select_option("bank_transfer")
