@@ -29,6 +29,13 @@ _SPACE_BEFORE_CLOSING = re.compile(r" ([.,;:!?)»”])")
 _SPACE_AFTER_OPENING = re.compile(r"([(«“]) ")
 
 
+def plain_excerpt(text, length=140):
+    """The words a reader sees, cut at ``length`` characters with an ellipsis (notifications,
+    digests, the home page's news)."""
+    words = plain_text(text)
+    return words if len(words) <= length else words[:length - 1].rstrip() + "…"
+
+
 def plain_text(text):
     """Markdown as the words a reader sees (for search and snippets): links keep their text,
     emphasis, headings and code marks go. Cheaper than rendering, which reindexing can't afford."""

@@ -15,7 +15,7 @@ from app.authz import can_follow, require
 from app.errors import NotFound
 from app.extensions import db
 from app.models import District, Lsg, Municipality, Pledge, PledgeStatus, Project, Region, User
-from app.markdown import plain_text
+from app.markdown import plain_excerpt
 from app.models.follows import Follow, FollowTarget
 from app.services.notifications import localized, notify_all
 
@@ -24,7 +24,6 @@ TARGETS = {FollowTarget.PROJECT: Project, FollowTarget.LSG: Lsg, FollowTarget.MU
 KIND_LABELS = {FollowTarget.PROJECT: _l("Project"), FollowTarget.LSG: _l("Local government"),
                FollowTarget.MUNICIPALITY: _l("Village or town"), FollowTarget.DISTRICT: _l("District"),
                FollowTarget.REGION: _l("Region")}
-EXCERPT_LENGTH = 140
 
 
 @dataclass(frozen=True)
@@ -143,16 +142,11 @@ def supporters_of(project):
                               .order_by(User.id)).all()
 
 
-def excerpt(text, length=EXCERPT_LENGTH):
-    words = " ".join((text or "").split())
-    return words if len(words) <= length else words[:length - 1].rstrip() + "…"
-
-
 def tell_update_posted(official, update):
     """"project_update" to the project's followers and supporters, each once, never its author."""
     project = update.project
     return notify_all([*followers_of(project), *supporters_of(project)], "project_update", project=project,
-                      besides=(official,), update=excerpt(plain_text(update.body)))
+                      besides=(official,), update=plain_excerpt(update.body))
 
 
 def tell_project_published(moderator, project):

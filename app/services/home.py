@@ -12,7 +12,7 @@ from datetime import date
 from app.errors import InvalidInput
 from app.extensions import db
 from app.ledger import ACCEPTING_STATUSES, confirmed_totals, convert, funding_progress, rates, takes_pledges
-from app.markdown import plain_text
+from app.markdown import plain_excerpt
 from app.models import (
     COUNTED_STATUSES,
     PUBLIC_STATUSES,
@@ -31,7 +31,6 @@ from app.models import (
 )
 from app.models._common import utcnow
 from app.pages.search import ReferenceNames
-from app.services.follows import excerpt
 
 CARDS = 4  # at most this many cards in each section
 NEARLY_FUNDED_FROM = 0.7  # confirmed share of the money asked for; below 1 (the goal itself)
@@ -154,7 +153,7 @@ def newest_updates(limit=CARDS):
         .options(db.contains_eager(ProjectUpdate.project), db.selectinload(ProjectUpdate.photos))
         .order_by(ProjectUpdate.created_at.desc(), ProjectUpdate.id.desc()).limit(limit)
     ).all()
-    return [UpdateCard(u, u.project.public_title, u.photos[0], excerpt(plain_text(u.body), EXCERPT_CHARACTERS)) for u in updates if u.photos]
+    return [UpdateCard(u, u.project.public_title, u.photos[0], plain_excerpt(u.body, EXCERPT_CHARACTERS)) for u in updates if u.photos]
 
 
 def totals(known_rates):

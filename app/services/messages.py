@@ -28,11 +28,12 @@ from app.authz import (
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.ledger import lsgs_pledged_to_by
-from app.models import Lsg, LsgMembership, MemberProfile, MembershipStatus, Notification, ProfileVisibility, User
+from app.models import Lsg, MemberProfile, Notification, ProfileVisibility, User
 from app.models._common import utcnow
 from app.models.messages import Message, MessageThread
 from app.services.audit import record_event
 from app.services.notifications import notify, officials_of
+from app.services.projects.lookups import lsgs_of_official
 
 BODY_MAX = 4000
 REPORT_MAX = 500
@@ -209,14 +210,9 @@ class InboxRow:
     as_member: bool
 
 
-def _official_lsg_ids(user):
-    return db.session.scalars(db.select(LsgMembership.lsg_id).filter_by(
-        user_id=user.id, status=MembershipStatus.APPROVED)).all()
-
-
 def inbox(user):
     """The threads the person writes in (as a member, or for an LSG), newest first, with unread counts."""
-    lsg_ids = _official_lsg_ids(user)
+    lsg_ids = [lsg.id for lsg in lsgs_of_official(user)]
     threads = db.session.scalars(
         db.select(MessageThread)
         .where((MessageThread.member_id == user.id) | MessageThread.lsg_id.in_(lsg_ids))

@@ -17,7 +17,7 @@ from app.authz import (
 )
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
-from app.markdown import plain_text
+from app.markdown import plain_excerpt
 from app.models import OTHER_COUNTRY, PUBLIC_STATUSES, Answer, MemberProfile, Ministry, Project, Question, Report
 from app.models._common import lock_for_update, utcnow
 from app.services import notifications
@@ -27,11 +27,6 @@ from app.services.projects import get_project
 
 LSG = "lsg"
 HIDDEN_ACTION = "project.hidden"  # shown in the public decisions log as "hidden"
-
-
-def _snippet(text, limit=140):
-    words = plain_text(text)
-    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 def addressees_of(project):
@@ -90,7 +85,7 @@ def ask_question(asker, project, *, to, body, show_name):
     db.session.flush()
     record_event(asker, "question.asked", question, project_id=project.id)
     notifications.notify_all(members_of(question.addressee), "question_asked", project=project, besides=[asker],
-                             question=_snippet(body), question_id=question.id)
+                             question=plain_excerpt(body), question_id=question.id)
     return question
 
 
