@@ -73,6 +73,7 @@ def register_blueprints(app):
     from app.blueprints.lsgs import bp as lsgs_bp
     from app.blueprints.media import bp as media_bp
     from app.blueprints.messages import bp as messages_bp
+    from app.blueprints.missions import bp as missions_bp
     from app.blueprints.moderation import bp as moderation_bp
     from app.blueprints.notifications import bp as notifications_bp
     from app.blueprints.numbers import bp as numbers_bp
@@ -100,6 +101,7 @@ def register_blueprints(app):
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(questions_bp)
+    app.register_blueprint(missions_bp)
     app.register_blueprint(attention_bp, url_prefix="/attention")
     app.register_blueprint(follows_bp, url_prefix="/following")
     app.register_blueprint(messages_bp, url_prefix="/messages")

@@ -3,8 +3,11 @@
 A permission is a predicate over (user, target). They compose with ``&`` and ``|``:
 ``can_moderate = is_moderator | is_admin``. Services call ``require(permission, user, target)``.
 """
+from sqlalchemy import select
+
 from app.errors import NotFound, PermissionDenied
-from app.models import MembershipStatus
+from app.extensions import db
+from app.models import MembershipStatus, PledgeStatus, ministry_members, ministry_sectors
 
 
 class Permission:
@@ -176,3 +179,45 @@ can_edit_lsg = is_official_of  # target: an LSG (its office details, its payment
 can_verify_lsg = can_moderate & is_outside_lsg  # target: an LSG
 can_decide_payment_details = Permission(
     lambda u, change: change is not None and can_verify_lsg(u, change.lsg), "can_decide_payment_details")
+
+
+# ---- missions (issue 13). The sector's ministry signs a mission's site off and decides on
+# permissions to practise: its members, when they are not officials of the project's LSG.
+def _is_member_of_signing_ministry(user, mission):
+    if mission is None or mission.signing_sector_id is None:
+        return False
+    found = db.session.scalar(
+        select(ministry_members.c.user_id)
+        .join(ministry_sectors, ministry_sectors.c.ministry_id == ministry_members.c.ministry_id)
+        .where(ministry_members.c.user_id == user.id, ministry_sectors.c.sector_id == mission.signing_sector_id)
+        .limit(1))
+    return found is not None
+
+
+def _is_mission_official(user, mission):
+    return mission is not None and _is_official_of_project_lsg(user, mission.project)
+
+
+def _is_accepted_volunteer_on(user, mission):
+    return mission is not None and any(
+        v.pledge.member_id == user.id and v.pledge.status == PledgeStatus.ACCEPTED for v in mission.volunteers)
+
+
+is_mission_official = Permission(_is_mission_official, "is_mission_official")  # target: a mission
+is_signing_ministry_member = Permission(_is_member_of_signing_ministry, "is_signing_ministry_member")
+is_outside_mission_lsg = Permission(lambda u, mission: not _is_mission_official(u, mission), "is_outside_mission_lsg")
+is_accepted_volunteer = Permission(_is_accepted_volunteer_on, "is_accepted_volunteer")  # target: a mission
+can_start_mission = is_project_official  # target: a project with skill needs
+can_plan_mission = is_mission_official  # target: a mission: its plan, checklist, counts, report, hours
+can_sign_off_mission = is_signing_ministry_member & is_outside_mission_lsg  # target: a mission
+can_decide_permit = can_sign_off_mission  # target: the volunteer's mission
+can_see_mission_team = is_accepted_volunteer | is_mission_official  # the team, the coordinator's contact
+# target: a MissionVolunteer — their itinerary, arrival and calendar file
+can_see_itinerary = Permission(
+    lambda u, volunteer: volunteer is not None and (
+        (volunteer.pledge.member_id == u.id and volunteer.pledge.status == PledgeStatus.ACCEPTED)
+        or _is_mission_official(u, volunteer.mission)),
+    "can_see_itinerary")
+can_edit_arrival = Permission(
+    lambda u, volunteer: volunteer is not None and volunteer.pledge.member_id == u.id
+    and volunteer.pledge.status == PledgeStatus.ACCEPTED, "can_edit_arrival")

@@ -13,6 +13,24 @@ from app.models.pledges import (
     PledgeStatus,
     StripeEvent,
 )
+from app.models.missions import (
+    ChecklistItem,
+    ChecklistPhoto,
+    ChecklistTemplateItem,
+    FacilityKind,
+    ItemProvider,
+    ItemStatus,
+    Mission,
+    MissionKind,
+    MissionReport,
+    MissionReportLine,
+    MissionVolunteer,
+    PatientCount,
+    PatientCountLine,
+    PermitStatus,
+    Procedure,
+    SignoffStatus,
+)
 from app.models.messages import Message, MessageThread
 from app.models.notifications import Channel, DigestEvery, Notification, NotificationPreference, ScheduledTask
 from app.models.profiles import (
@@ -53,6 +71,22 @@ from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_searc
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "ChecklistItem",
+    "ChecklistPhoto",
+    "ChecklistTemplateItem",
+    "FacilityKind",
+    "ItemProvider",
+    "ItemStatus",
+    "Mission",
+    "MissionKind",
+    "MissionReport",
+    "MissionReportLine",
+    "MissionVolunteer",
+    "PatientCount",
+    "PatientCountLine",
+    "PermitStatus",
+    "Procedure",
+    "SignoffStatus",
     "PaymentDetails",
     "PaymentDetailsStatus",
     "WalletKind",

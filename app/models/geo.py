@@ -1,7 +1,7 @@
 """Geography and vocabularies: regions, districts, municipalities, sectors, skills."""
 import enum
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -77,5 +77,9 @@ class Skill(LocalizedNameMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"), index=True)
+    # A foreign holder needs the ministry's temporary permission to practise it on a mission.
+    requires_permit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What an hour of it is worth, in tyiyn (KGS minor units): volunteer work's value on a project.
+    hourly_value: Mapped[int | None] = mapped_column(BigInteger)
 
     sector: Mapped[Sector | None] = relationship()

@@ -285,6 +285,9 @@ class CofinancingShare(db.Model):
     received: Mapped[int] = mapped_column(BigInteger, default=0)
     conditional: Mapped[bool] = mapped_column(Boolean, default=False)
     condition: Mapped[str] = mapped_column(String(300), default="")
+    # The diaspora's share may be given partly as volunteer work (hours x the skill's hourly value):
+    # counted toward it apart, never in ``received``.
+    counts_volunteer_work: Mapped[bool] = mapped_column(Boolean, default=False)
 
     project: Mapped[Project] = relationship(back_populates="shares")
 

@@ -7,7 +7,18 @@ from flask_babel import gettext as _
 from app.authz import can_administer, require
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
-from app.models import District, Lsg, Municipality, MunicipalityKind, Region, Sector, Skill
+from app.models import (
+    ChecklistTemplateItem,
+    District,
+    Lsg,
+    MissionKind,
+    Municipality,
+    MunicipalityKind,
+    Procedure,
+    Region,
+    Sector,
+    Skill,
+)
 from app.services.audit import record_event
 from app.services.payment_details import seed_wallet_kinds
 
@@ -77,10 +88,40 @@ def seed_reference_data():
     for row in _rows("skills.csv"):
         sector = sectors.get(row["sector"]) if row["sector"] else None
         _, new = _insert_missing(
-            Skill, row["code"], sector_id=sector.id if sector else None, **_names(row)
+            Skill, row["code"], sector_id=sector.id if sector else None,
+            requires_permit=row["requires_permit"] == "1",
+            hourly_value=int(row["hourly_value_kgs"]) * 100 if row["hourly_value_kgs"] else None,
+            **_names(row),
         )
         added["skills"] += new
     added["wallet_kinds"] = seed_wallet_kinds()
+    added.update(_seed_mission_vocabularies(sectors))
+    return added
+
+
+def _seed_mission_vocabularies(sectors):
+    """Mission kinds with their checklist templates (an item with no kind is on every checklist),
+    and the procedures patients wait for."""
+    added = {"mission_kinds": 0, "checklist_items": 0, "procedures": 0}
+    kinds = {}
+    for row in _rows("mission_kinds.csv"):
+        sector = sectors.get(row["sector"])
+        kinds[row["code"]], new = _insert_missing(MissionKind, row["code"], sector_id=sector.id if sector else None,
+                                                  **_names(row))
+        added["mission_kinds"] += new
+    for row in _rows("checklist_items.csv"):
+        kind = kinds.get(row["kind"])
+        kind_id = kind.id if kind else None
+        existing = db.session.scalar(db.select(ChecklistTemplateItem).filter_by(kind_id=kind_id, code=row["code"]))
+        if existing is None:
+            db.session.add(ChecklistTemplateItem(kind_id=kind_id, code=row["code"], position=int(row["position"]),
+                                                 **_names(row)))
+            added["checklist_items"] += 1
+    for row in _rows("procedures.csv"):
+        kind = kinds.get(row["kind"])
+        _, new = _insert_missing(Procedure, row["code"], kind_id=kind.id if kind else None, **_names(row))
+        added["procedures"] += new
+    db.session.flush()
     return added
 
 

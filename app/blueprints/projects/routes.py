@@ -26,6 +26,7 @@ from app.forms import query_int
 from app.models import Sector, Skill
 from app.services import pledges
 from app.services import projects as service
+from app.pages.mission import mission_panel
 from app.pages.project import project_page, readable_changes
 
 bp = Blueprint("projects", __name__)
@@ -62,7 +63,8 @@ def detail(project_id):
     return render_template("projects/detail.html", page=project_page(project, working_copy=working),
                            project=project, ledger=pledges.public_ledger(project),
                            ledger_totals=pledges.ledger_totals(project),
-                           takes_pledges=lambda kind: pledges.takes_pledges(project, kind))
+                           takes_pledges=lambda kind: pledges.takes_pledges(project, kind),
+                           mission_panel=mission_panel(project, current_user))
 
 
 # ---------------------------------------------------------------- the officials' editor

@@ -14,6 +14,7 @@ from app.models._common import lock_for_update, utcnow
 from app.outbox import enqueue
 from app.services.audit import record_event
 from app.services.decisions import decide, required_reason
+from app.services.missions.core import enlist
 from app.services.notifications import money_param, need_param, notify
 from app.services.pledges.making import hold_money, tell_officials
 
@@ -46,6 +47,7 @@ def accept_offer(official, pledge):
     if accepted >= pledge.need.slots:
         raise Conflict(_("All places of this need are taken."))
     move_pledge(official, pledge, P.ACCEPTED, "pledge.accepted")
+    enlist(pledge)
     tell_member(official, pledge, "offer_accepted")
     return pledge
 

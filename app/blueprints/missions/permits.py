@@ -1,0 +1,2 @@
+"""Missions: the permits part's views."""
+from app.blueprints.missions.routes import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Missions: the plan part's views."""
+from app.blueprints.missions.routes import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""Missions: the plan part."""

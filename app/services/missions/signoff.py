@@ -1,0 +1,1 @@
+"""Missions: the signoff part."""
