@@ -17,12 +17,13 @@ from types import SimpleNamespace
 from PIL import Image
 
 from app.extensions import db
-from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
+from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
 
 from app.services import payment_details
+from app.services.missions.core import mission_of, start_mission
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -207,4 +208,12 @@ def build_world(*, card_payments=True):
 
     # ---- payment references (issue 12, section 2): what an official types to find a pledge
     ids.update(ref_pending_withdraw=pending_withdraw.payment_ref)
+
+    # ---- missions: patients (issue 13, section 3): published project 1 run as a surgery week (in
+    # the skill window, so its report is refused until the first day)
+    mission_1 = mission_of(published_1) or start_mission(
+        official_1, published_1, kind=db.session.scalar(db.select(MissionKind).filter_by(code="surgery_week")),
+        starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    db.session.commit()
+    ids.update(mission_1=mission_1.id)
     return SimpleNamespace(users=users, ids=ids)

@@ -686,6 +686,20 @@ MATRIX = [
          Target("/api/v1/projects/{submitted_1}", wants(MISSING, visitor=MISSING), "submitted 1")),
     rows("api.lsgs_one", "GET", Target("/api/v1/lsgs/{lsg_1}", wants(**PUBLIC_GET), "LSG 1"),
          Target("/api/v1/lsgs/999999", wants(MISSING, visitor=MISSING), "no LSG")),
+
+    # ---- missions: patients (issue 13, section 3 and the report of section 5): LSG 1's officials
+    # count the patients waiting on published project 1's mission and report after it (refused
+    # before the mission's first day); a project that is no mission has no such pages
+    rows("missions.patients", "GET",
+         Target("/projects/{published_1}/mission/patients", wants(official_1=OK), "mission 1"),
+         Target("/projects/{published_2}/mission/patients", wants(MISSING), "a project that is no mission")),
+    row("missions.patients", "POST", "/projects/{published_1}/mission/patients", object="mission 1",
+        official_1=go("/projects/"), data=lambda ids, role: {
+            "counted_on": date.today().isoformat(), "screened": "120", "ready": "40", "more_tests": "30",
+            "not_suitable": "50", "waiting_hernia_repair": "25"}),
+    row("missions.report", "GET", "/projects/{published_1}/mission/report", object="mission 1", official_1=OK),
+    row("missions.report", "POST", "/projects/{published_1}/mission/report", object="mission 1",
+        official_1=refused(422), data={"performed_hernia_repair": "20", "patients_seen": "30", "body": "Done."}),
 ]
 
 
