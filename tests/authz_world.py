@@ -23,6 +23,7 @@ from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
 
 from app.services import payment_details
+from app.services.missions import plan as mission_plan
 from app.services.missions.core import mission_of, start_mission
 from app.services import search as search_service
 from app.worker import drain
@@ -216,4 +217,20 @@ def build_world(*, card_payments=True):
         starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
     db.session.commit()
     ids.update(mission_1=mission_1.id)
+
+    # ---- missions: plan (issue 13, section 1): a project of LSG 1 to turn into a mission, and one
+    # run as a mission with a photo on an item and an item of the officials' own to remove
+    surgery = db.session.scalar(db.select(MissionKind).filter_by(code="surgery_week"))
+    plan_start = make_project(official_1, lsg_1, title="Eye camp to run as a mission", publish=True)
+    plan_project = make_project(official_1, lsg_1, title="Surgery week run as a mission", publish=True)
+    plan_mission = start_mission(official_1, plan_project, kind=surgery, starts_on=SKILL_WINDOW[0],
+                                 ends_on=SKILL_WINDOW[1])
+    plan_item = plan_mission.items[0]
+    mission_plan.update_item(official_1, plan_mission, plan_item, status="partial", note="", provider="facility",
+                             photos=[jpeg_upload(seed=5)])
+    plan_custom = mission_plan.add_item(official_1, plan_mission, "Generator fuel")
+    db.session.commit()
+    ids.update(plan_start=plan_start.id, plan_project=plan_project.id, plan_mission=plan_mission.id,
+               plan_item=plan_item.id, plan_custom=plan_custom.id, plan_photo=plan_item.photos[0].id,
+               plan_kind=surgery.id)
     return SimpleNamespace(users=users, ids=ids)

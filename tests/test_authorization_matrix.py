@@ -700,6 +700,30 @@ MATRIX = [
     row("missions.report", "GET", "/projects/{published_1}/mission/report", object="mission 1", official_1=OK),
     row("missions.report", "POST", "/projects/{published_1}/mission/report", object="mission 1",
         official_1=refused(422), data={"performed_hernia_repair": "20", "patients_seen": "30", "body": "Done."}),
+
+    # ------------------------------------------------------------ missions: plan (issue 13, section 1)
+    # Only LSG 1's official runs its project as a mission and keeps the plan and the checklist.
+    row("missions.start", "GET", "/projects/{plan_start}/mission/start", official_1=OK),
+    row("missions.start", "POST", "/projects/{plan_start}/mission/start", official_1=go("/projects/"),
+        data={"kind": "{plan_kind}", "starts_on": "2027-05-10", "ends_on": "2027-05-17"}),
+    rows("missions.manage", "GET",
+         Target("/projects/{plan_project}/mission", wants(official_1=OK), "LSG 1's mission"),
+         Target("/projects/{published_1}/mission", wants(MISSING), "a project that is not a mission")),
+    row("missions.edit_plan", "GET", "/projects/{plan_project}/mission/plan", official_1=OK),
+    row("missions.edit_plan", "POST", "/projects/{plan_project}/mission/plan", official_1=go("/projects/"),
+        data={"starts_on": "2027-05-10", "ends_on": "2027-05-16", "facility_kind": "hospital",
+              "facility_name": "District hospital", "languages": ["ky", "ru"]}),
+    rows("missions.edit_item", "GET",
+         Target("/missions/{plan_mission}/items/{plan_item}", wants(official_1=OK), "an item of LSG 1's mission"),
+         Target("/missions/{plan_mission}/items/" + NO_ID, wants(DENIED, official_1=MISSING), "no such item")),
+    row("missions.edit_item", "POST", "/missions/{plan_mission}/items/{plan_item}", official_1=go("/projects/"),
+        data={"status": "ready", "provider": "lsg", "need": "0", "note": "Checked"}),
+    row("missions.add_item", "POST", "/missions/{plan_mission}/items", official_1=go("/projects/"),
+        data={"name": "Spare lamps"}),
+    row("missions.remove_item", "POST", "/missions/{plan_mission}/items/{plan_custom}/remove",
+        official_1=go("/projects/")),
+    row("missions.remove_item_photo", "POST", "/missions/{plan_mission}/items/{plan_item}/photos/{plan_photo}/remove",
+        official_1=go("/missions/")),
 ]
 
 

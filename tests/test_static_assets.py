@@ -274,3 +274,15 @@ def test_the_project_page_without_photos_weighs_at_most_100_kb(client):
     report("project page", total, sizes, PROJECT_BUDGET)
     assert any("leaflet.js" in url for url in sizes)
     assert total <= PROJECT_BUDGET
+
+
+def test_every_block_of_the_stylesheet_is_closed():
+    """A @media block left open swallowed every rule after it into wide screens only (the payment
+    slip's, the API docs', the missions'): each block of birge.css is closed where it ends."""
+    css = re.sub(r"/\*.*?\*/", "", (Path(__file__).resolve().parents[1] / "app/static/css/birge.css").read_text(),
+                 flags=re.S)
+    depth = 0
+    for number, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"line {number} closes a block that is not open"
+    assert depth == 0, f"{depth} block(s) of birge.css left open"

@@ -85,6 +85,8 @@ KINDS = {
     "question_late": Kind(_l("A question waits past its due date"), _l("A question on “%(title)s” is waiting for your answer past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
+    # missions: plan
+    "mission_item_changed": Kind(_l("An item of the site checklist of a mission I volunteer for changes"), _l("“%(item)s” for “%(title)s” is now %(status)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
 }
 
 
