@@ -708,7 +708,7 @@ MATRIX = [
         data={"kind": "{plan_kind}", "starts_on": "2027-05-10", "ends_on": "2027-05-17"}),
     rows("missions.manage", "GET",
          Target("/projects/{plan_project}/mission", wants(official_1=OK), "LSG 1's mission"),
-         Target("/projects/{published_1}/mission", wants(MISSING), "a project that is not a mission")),
+         Target("/projects/{published_2}/mission", wants(MISSING), "a project that is not a mission")),
     row("missions.edit_plan", "GET", "/projects/{plan_project}/mission/plan", official_1=OK),
     row("missions.edit_plan", "POST", "/projects/{plan_project}/mission/plan", official_1=go("/projects/"),
         data={"starts_on": "2027-05-10", "ends_on": "2027-05-16", "facility_kind": "hospital",
