@@ -175,8 +175,10 @@ def _seeded_municipality_codes():
         return [row["code"] for row in csv.DictReader(f)]
 
 
-# Seeded once per database and never changed by tests (admins only add municipalities).
-REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills"}
+# Seeded once per database and never changed by tests (admins only add municipalities); the missions'
+# seeded kinds, checklist templates and procedures too (a committing test does not add to them).
+REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills", "mission_kinds",
+                    "checklist_template_items", "procedures"}
 # The embedded search index (made by the migration on SQLite, not models).
 SQLITE_INDEX_TABLES = ["search_projects", "search_projects_fts", "search_documents", "search_terms", "search_windows",
                        "search_profiles"]
