@@ -1,6 +1,11 @@
 """The ministry's sign-off of a mission's site (issue 13, section 1): the officials send the
 checklist, the sector's ministry reviews it, sends an item back, then signs the site ready — with
 reasons, audited, in the public decisions log; and the admins' kinds of mission and templates."""
+import threading
+
+import pytest
+
+from app.errors import InvalidTransition
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -15,6 +20,7 @@ from app.models import (
     SignoffStatus,
 )
 from app.services import ministries
+from app.services.missions import signoff as signoff_service
 from tests.factories import make_membership, make_user
 from tests.missions_world import health_ministry, surgery_mission
 
@@ -187,6 +193,47 @@ def test_a_signed_site_is_not_decided_twice(app, client, login_as):
     assert _mission(world).signoff_reason == "Ready"
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
                              .filter_by(action="project.mission_signed")) == 1
+
+
+@pytest.mark.committed  # two deciders, each a thread with its own session, on the same database
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # row locks: PostgreSQL's deployment
+def test_two_ministry_members_signing_at_once_sign_once(app):
+    world = surgery_mission()
+    world.mission.facility_name = "At-Bashy district hospital"
+    signoff_service.request_signoff(world.official, world.mission)
+    second = make_user(name="Second ministry member")
+    ministries.add_member(make_user(role=Role.ADMIN), world.ministry, second.email)
+    db.session.commit()
+    mission_id, deciders = world.mission.id, [world.ministry_member.id, second.id]
+    db.session.remove()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def decide(user_id):
+        with app.app_context():
+            try:
+                user = db.session.get(type(world.official), user_id)
+                mission = db.session.get(Mission, mission_id)
+                barrier.wait()
+                signoff_service.sign(user, mission, f"Ready, says {user_id}")
+                db.session.commit()
+                outcomes.append("signed")
+            except InvalidTransition:
+                db.session.rollback()
+                outcomes.append("refused")
+            except Exception as error:  # noqa: BLE001 — any other failure is what this test looks for
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=decide, args=(user_id,)) for user_id in deciders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == ["refused", "signed"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
+                             .filter_by(action="project.mission_signed")) == 1
+    assert db.session.get(Mission, mission_id).signoff_status == SignoffStatus.SIGNED
 
 
 # ---- admins

@@ -86,7 +86,7 @@ KINDS = {
     "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
     # missions: signoff
-    "mission_signoff_requested": Kind(_l("A mission's site waits for my ministry's sign-off"), _l("The site checklist of “%(title)s” waits for your ministry's sign-off."), "missions.review", ("mission_id",), group=_LSG),
+    "mission_signoff_requested": Kind(_l("A mission's site waits for my ministry's sign-off"), _l("The site checklist of “%(title)s” waits for your ministry's sign-off."), "missions.signoff_queue", group=_LSG),
     "mission_item_sent_back": Kind(_l("The ministry sends back an item of a mission's checklist"), _l("The ministry sent back “%(item)s” of the checklist of “%(title)s”: %(reason)s"), "projects.detail", ("project_id",), group=_LSG, audience="official"),
     "mission_sent_back": Kind(_l("The ministry sends back a mission's checklist"), _l("The ministry sent back the site checklist of “%(title)s”: %(reason)s"), "projects.detail", ("project_id",), group=_LSG, audience="official"),
     "mission_signed": Kind(_l("The ministry signs a mission's site ready"), _l("The ministry signed the site of “%(title)s” ready: %(reason)s"), "projects.detail", ("project_id",), group=_LSG, audience="official"),

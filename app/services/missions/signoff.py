@@ -57,7 +57,7 @@ def request_signoff(official, mission):
     record_event(official, "mission.signoff_requested", mission, project_id=mission.project_id)
     members = [member for ministry in signing_ministries(mission) for member in ministry.members]
     notify_all(members, "mission_signoff_requested", project=mission.project, besides=[official],
-               mission_id=mission.id)
+               mission_id=mission.id)  # the queue links to its review
     return mission
 
 
