@@ -221,3 +221,12 @@ can_see_itinerary = Permission(
 can_edit_arrival = Permission(
     lambda u, volunteer: volunteer is not None and volunteer.pledge.member_id == u.id
     and volunteer.pledge.status == PledgeStatus.ACCEPTED, "can_edit_arrival")
+
+
+# missions: signoff
+def _is_member_of_a_ministry(user, _target=None):
+    found = db.session.scalar(select(ministry_members.c.user_id).where(ministry_members.c.user_id == user.id).limit(1))
+    return found is not None
+
+
+is_ministry_member = Permission(_is_member_of_a_ministry, "is_ministry_member")  # the sign-off queue

@@ -20,12 +20,12 @@ from app.extensions import db
 from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
-from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
-
-from app.services import payment_details
-from app.services.missions import plan as mission_plan
-from app.services.missions.core import mission_of, start_mission
+from app.services import messages, ministries, notifications, payment_details, pledges, profiles, projects, questions
 from app.services import search as search_service
+from app.services.missions import core as mission_core
+from app.services.missions import plan as mission_plan
+from app.services.missions import signoff as mission_signoff
+from app.services.missions.core import mission_of, start_mission
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
 
@@ -233,4 +233,20 @@ def build_world(*, card_payments=True):
     ids.update(plan_start=plan_start.id, plan_project=plan_project.id, plan_mission=plan_mission.id,
                plan_item=plan_item.id, plan_custom=plan_custom.id, plan_photo=plan_item.photos[0].id,
                plan_kind=surgery.id)
+
+    # ---- missions: signoff. Published bridge 1 is an engineering week whose checklist waits for
+    # ministry 1 (member B decides: send an item back, then the whole checklist); revised road 1 is
+    # one in draft (Official One sends it, then member B signs it).
+    engineering = db.session.scalar(db.select(MissionKind).filter_by(code="engineering_week"))
+    signoff_missions = []
+    for project in (published_1, revised_1):
+        mission = mission_core.mission_of(project) or mission_core.start_mission(
+            official_1, project, kind=engineering, starts_on=date(2027, 5, 10), ends_on=date(2027, 5, 16))
+        mission.facility_name = "At-Bashy school"
+        signoff_missions.append(mission)
+    mission_signoff.request_signoff(official_1, signoff_missions[0])
+    db.session.commit()
+    ids.update(signoff_mission=signoff_missions[0].id, signoff_item=signoff_missions[0].items[0].id,
+               draft_mission=signoff_missions[1].id, mission_kind=engineering.id,
+               template_item=engineering.template_items[0].id)
     return SimpleNamespace(users=users, ids=ids)

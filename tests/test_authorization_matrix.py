@@ -724,6 +724,31 @@ MATRIX = [
         official_1=go("/projects/")),
     row("missions.remove_item_photo", "POST", "/missions/{plan_mission}/items/{plan_item}/photos/{plan_photo}/remove",
         official_1=go("/missions/")),
+
+    # ------------------------------------------------------------ missions: signoff (issue 13, section 1)
+    # Member B is in ministry 1 (the sector of LSG 1's projects) and no official: the only one to decide
+    # (before the "last" rows take B out of the ministry); the rows run in this order.
+    row("missions.request_signoff", "POST", "/missions/{draft_mission}/signoff/request", official_1=go("/projects/"),
+        object="LSG 1's mission in draft"),
+    row("missions.signoff_queue", "GET", "/moderation/missions", member_b=OK),
+    row("missions.review", "GET", "/moderation/missions/{signoff_mission}", member_b=OK, object="a mission waiting"),
+    row("missions.send_item_back", "POST", "/moderation/missions/{signoff_mission}/items/{signoff_item}/send-back",
+        member_b=go("/moderation/missions/"), object="a mission waiting",
+        data=lambda ids, role: {f"item-{ids['signoff_item']}-reason": "No photo of the bridge's footings"}),
+    row("missions.send_back", "POST", "/moderation/missions/{signoff_mission}/send-back",
+        member_b=go("/moderation/missions/"), object="a mission sent back", data=REASON),
+    row("missions.sign", "POST", "/moderation/missions/{draft_mission}/sign", member_b=go("/moderation/missions/"),
+        object="the mission Official One sent (above)", data=REASON),
+    row("missions.admin_kinds", "GET", "/admin/mission-kinds", admin=OK),
+    row("missions.admin_kinds", "POST", "/admin/mission-kinds", admin=go("/admin/mission-kinds"),
+        data={"form": "kind", "kind-code": "bridge_week", "kind-name_ky": "Көпүрө жумасы",
+              "kind-name_ru": "Неделя моста", "kind-name_en": "Bridge week", "kind-sector": "0"}),
+    row("missions.admin_kind", "GET", "/admin/mission-kinds/{mission_kind}", admin=OK),
+    row("missions.admin_kind", "POST", "/admin/mission-kinds/{mission_kind}", admin=go("/admin/mission-kinds/"),
+        data={"item-code": "scaffolding", "item-name_ky": "Такталар", "item-name_ru": "Леса",
+              "item-name_en": "Scaffolding", "item-position": "90"}),
+    row("missions.admin_retire_item", "POST", "/admin/mission-kinds/items/{template_item}/retire",
+        admin=go("/admin/mission-kinds/"), data={"retired": "1"}),
 ]
 
 

@@ -87,6 +87,12 @@ KINDS = {
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
     # missions: plan
     "mission_item_changed": Kind(_l("An item of the site checklist of a mission I volunteer for changes"), _l("“%(item)s” for “%(title)s” is now %(status)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    # missions: signoff
+    "mission_signoff_requested": Kind(_l("A mission's site waits for my ministry's sign-off"), _l("The site checklist of “%(title)s” waits for your ministry's sign-off."), "missions.signoff_queue", group=_LSG),
+    "mission_item_sent_back": Kind(_l("The ministry sends back an item of a mission's checklist"), _l("The ministry sent back “%(item)s” of the checklist of “%(title)s”: %(reason)s"), "missions.manage", ("project_id",), group=_LSG, audience="official"),
+    "mission_sent_back": Kind(_l("The ministry sends back a mission's checklist"), _l("The ministry sent back the site checklist of “%(title)s”: %(reason)s"), "missions.manage", ("project_id",), group=_LSG, audience="official"),
+    "mission_signed": Kind(_l("The ministry signs a mission's site ready"), _l("The ministry signed the site of “%(title)s” ready: %(reason)s"), "missions.manage", ("project_id",), group=_LSG, audience="official"),
+    "mission_site_ready": Kind(_l("The site of a mission I volunteer for is signed ready"), _l("The ministry signed the site of “%(title)s” ready for the mission."), "projects.detail", ("project_id",), group=_MINE),
 }
 
 

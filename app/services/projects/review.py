@@ -22,7 +22,8 @@ from app.services.projects.versions import snapshot
 
 # The public decisions log lists these, with their reasons.
 DECISION_ACTIONS = ("project.published", "project.revision_published", "project.rejected", "project.unpublished",
-                    "project.hidden")  # a question or answer on it hidden by a moderator
+                    "project.hidden",  # a question or answer on it hidden by a moderator
+                    "project.mission_signed", "project.mission_sent_back")  # the ministry on a mission's site
 
 
 def submit_project(official, project):
