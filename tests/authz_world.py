@@ -234,12 +234,13 @@ def build_world(*, card_payments=True):
                plan_item=plan_item.id, plan_custom=plan_custom.id, plan_photo=plan_item.photos[0].id,
                plan_kind=surgery.id)
 
-    # ---- missions: signoff. Published bridge 1 is an engineering week whose checklist waits for
+    # ---- missions: signoff. A published bridge of LSG 1 is an engineering week whose checklist waits for
     # ministry 1 (member B decides: send an item back, then the whole checklist); revised road 1 is
     # one in draft (Official One sends it, then member B signs it).
     engineering = db.session.scalar(db.select(MissionKind).filter_by(code="engineering_week"))
     signoff_missions = []
-    for project in (published_1, revised_1):
+    engineering_week = make_project(official_1, lsg_1, title="Footbridge engineering week", publish=True)
+    for project in (engineering_week, revised_1):
         mission = mission_core.mission_of(project) or mission_core.start_mission(
             official_1, project, kind=engineering, starts_on=date(2027, 5, 10), ends_on=date(2027, 5, 16))
         mission.facility_name = "At-Bashy school"
