@@ -221,3 +221,12 @@ can_see_itinerary = Permission(
 can_edit_arrival = Permission(
     lambda u, volunteer: volunteer is not None and volunteer.pledge.member_id == u.id
     and volunteer.pledge.status == PledgeStatus.ACCEPTED, "can_edit_arrival")
+
+
+# missions: permits
+def _is_any_ministry_member(user, _target=None):
+    return user.is_authenticated and db.session.scalar(
+        select(ministry_members.c.user_id).where(ministry_members.c.user_id == user.id).limit(1)) is not None
+
+
+can_see_permit_queue = Permission(_is_any_ministry_member, "can_see_permit_queue")  # a ministry's member

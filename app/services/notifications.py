@@ -85,6 +85,14 @@ KINDS = {
     "question_late": Kind(_l("A question waits past its due date"), _l("A question on “%(title)s” is waiting for your answer past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
+    # missions: permits
+    "permit_requested": Kind(_l("A permission to practise waits for my ministry"), _l("The officials of “%(title)s” ask for a permission to practise for %(member)s (%(skill)s), %(starts_on)s – %(ends_on)s."), "missions.decide_permit", ("volunteer_id",), group=_DIALOGUE),
+    "permit_requested_mine": Kind(_l("My permission to practise is requested"), _l("The officials of “%(title)s” asked the ministry for your permission to practise as %(skill)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    "permit_granted": Kind(_l("My permission to practise is granted"), _l("Your permission to practise as %(skill)s on “%(title)s” was granted: %(reason)s"), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    "permit_refused": Kind(_l("My permission to practise is refused"), _l("Your permission to practise as %(skill)s on “%(title)s” was refused: %(reason)s"), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    "permit_granted_officials": Kind(_l("A volunteer's permission to practise is granted"), _l("The permission to practise for %(member)s (%(skill)s) on “%(title)s” was granted: %(reason)s"), "missions.volunteers", ("project_id",), group=_LSG, audience="official"),
+    "permit_refused_officials": Kind(_l("A volunteer's permission to practise is refused"), _l("The permission to practise for %(member)s (%(skill)s) on “%(title)s” was refused: %(reason)s"), "missions.volunteers", ("project_id",), group=_LSG, audience="official"),
+    "volunteer_confirmed": Kind(_l("I am confirmed for a mission's dates"), _l("You are confirmed on “%(title)s” for %(starts_on)s – %(ends_on)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
 }
 
 
