@@ -686,6 +686,19 @@ MATRIX = [
          Target("/api/v1/projects/{submitted_1}", wants(MISSING, visitor=MISSING), "submitted 1")),
     rows("api.lsgs_one", "GET", Target("/api/v1/lsgs/{lsg_1}", wants(**PUBLIC_GET), "LSG 1"),
          Target("/api/v1/lsgs/999999", wants(MISSING, visitor=MISSING), "no LSG")),
+    # ------------------------------------------------------------ missions: permits (issue 13, section 2)
+    rows("missions.volunteers", "GET",
+         Target("/projects/{mission_project}/mission/volunteers", wants(official_1=OK), "LSG 1's mission"),
+         Target("/projects/{published_2}/mission/volunteers", wants(MISSING, visitor=LOGIN), "no mission")),
+    row("missions.request_permit", "POST", "/missions/{mission}/volunteers/{permit_to_request}/permit",
+        official_1=go("/projects/"), object="a volunteer whose permission is to request"),
+    row("missions.confirm_volunteer", "POST", "/missions/{mission}/volunteers/{permit_granted}/confirm",
+        official_1=go("/projects/"), object="a volunteer with a granted permission"),
+    row("missions.permit_queue", "GET", "/moderation/permits", member_b=OK, object="the health ministry's queue"),
+    row("missions.decide_permit", "GET", "/moderation/permits/{permit_to_decide}", member_b=OK,
+        object="a requested permission"),
+    row("missions.decide_permit", "POST", "/moderation/permits/{permit_to_decide}", member_b=go("/moderation/permits"),
+        data={"reason": "Licence valid", "grant": "Grant the permission"}, object="a requested permission"),
 ]
 
 
