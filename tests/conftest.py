@@ -196,6 +196,10 @@ def empty_database(app):
                     connection.execute(text(f"DELETE FROM {table}"))
             added = db.table("municipalities", db.column("code"))
             connection.execute(added.delete().where(added.c.code.notin_(SEEDED_MUNICIPALITIES)))
+        # The mission kinds, checklist templates and procedures are admin-managed, so emptied above: seed them again.
+        seed_reference_data()
+        db.session.commit()
+        db.session.remove()
         db.engine.dispose()
 
 
