@@ -4,6 +4,7 @@ cannot be confirmed for the dates, the volunteer sees where it stands, and the c
 never leaves the moderators' private storage."""
 import pytest
 from flask import render_template_string
+from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import AuditEvent, MissionVolunteer, Notification, PermitStatus, ProfileSkill, Role, Skill
@@ -257,6 +258,6 @@ def test_a_withdrawn_volunteer_is_not_listed(app, client, login_as, world):
 
 
 def test_the_manage_link_counts(app, world):
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
         html = render_template_string('{% include "missions/permits/_manage_link.html" %}', mission=world.mission)
     assert "2 volunteers, 2 to confirm" in html

@@ -86,7 +86,7 @@ KINDS = {
     "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
     # missions: permits
-    "permit_requested": Kind(_l("A permission to practise waits for my ministry"), _l("The officials of “%(title)s” ask for a permission to practise for %(member)s (%(skill)s), %(starts_on)s – %(ends_on)s."), "missions.decide_permit", ("volunteer_id",), group=_DIALOGUE),
+    "permit_requested": Kind(_l("A permission to practise waits for my ministry"), _l("The officials of “%(title)s” ask for a permission to practise for %(member)s (%(skill)s), %(starts_on)s – %(ends_on)s."), "missions.permit_queue", group=_DIALOGUE),
     "permit_requested_mine": Kind(_l("My permission to practise is requested"), _l("The officials of “%(title)s” asked the ministry for your permission to practise as %(skill)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
     "permit_granted": Kind(_l("My permission to practise is granted"), _l("Your permission to practise as %(skill)s on “%(title)s” was granted: %(reason)s"), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
     "permit_refused": Kind(_l("My permission to practise is refused"), _l("Your permission to practise as %(skill)s on “%(title)s” was refused: %(reason)s"), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
