@@ -261,3 +261,16 @@ def test_the_manage_link_counts(app, world):
     with app.test_request_context(), force_locale("en"):
         html = render_template_string('{% include "missions/permits/_manage_link.html" %}', mission=world.mission)
     assert "2 volunteers, 2 to confirm" in html
+
+
+def test_a_withdrawn_volunteers_request_is_not_decided(app, client, login_as, world):
+    v = volunteer(world)
+    login_as(world.official)
+    client.post(request_url(world, v))
+    pledges.withdraw_pledge(world.surgeons[0], world.offers[0])
+    db.session.commit()
+    login_as(world.ministry_member)
+    assert f"/moderation/permits/{v.id}" not in client.get("/moderation/permits").get_data(as_text=True)
+    response = client.post(f"/moderation/permits/{v.id}", data=REASON)
+    assert response.status_code == 409 and "no longer stands" in response.get_data(as_text=True)
+    assert fresh(v).permit_status == PermitStatus.REQUESTED

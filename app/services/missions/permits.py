@@ -135,7 +135,8 @@ def request_permit(official, volunteer):
     db.session.flush()
     record_event(official, "mission.permit_requested", volunteer, mission_id=mission.id,
                  user_id=volunteer.pledge.member_id, credential_id=credential.id, again=state == REFUSED)
-    members = [m for ministry in ministries_for_sector(mission.signing_sector_id) for m in ministry.members]
+    members = [m for ministry in ministries_for_sector(mission.signing_sector_id) for m in ministry.members
+               if can_decide_permit(m, mission)]
     notify_all(members, "permit_requested", project=mission.project, besides=[official], **_params(volunteer))
     notify(volunteer.pledge.member, "permit_requested_mine", project=mission.project, **_params(volunteer))
     return volunteer
@@ -147,7 +148,7 @@ def permit_queue(user):
     waiting = db.session.scalars(
         db.select(MissionVolunteer).where(MissionVolunteer.permit_status == PermitStatus.REQUESTED)
         .order_by(MissionVolunteer.permit_requested_at, MissionVolunteer.id)).all()
-    return [v for v in waiting if can_decide_permit(user, v.mission)]
+    return [v for v in waiting if v.pledge.status == PledgeStatus.ACCEPTED and can_decide_permit(user, v.mission)]
 
 
 def permit_for_decision(user, volunteer_id):
@@ -171,6 +172,7 @@ def decide_permit(user, volunteer, *, decision, reason):
     lock_for_update(volunteer)  # two deciders: the second waits, then sees it decided
     if volunteer.permit_status != PermitStatus.REQUESTED:
         raise InvalidTransition(_("This permission has already been decided."))
+    _still_accepted(volunteer)
     volunteer.permit_status = PermitStatus.GRANTED if grant else PermitStatus.REFUSED
     volunteer.permit_reason = reason
     volunteer.permit_decided_by = user
