@@ -230,3 +230,11 @@ def _is_member_of_a_ministry(user, _target=None):
 
 
 is_ministry_member = Permission(_is_member_of_a_ministry, "is_ministry_member")  # the sign-off queue
+
+# missions: permits
+def _is_any_ministry_member(user, _target=None):
+    return user.is_authenticated and db.session.scalar(
+        select(ministry_members.c.user_id).where(ministry_members.c.user_id == user.id).limit(1)) is not None
+
+
+can_see_permit_queue = Permission(_is_any_ministry_member, "can_see_permit_queue")  # a ministry's member

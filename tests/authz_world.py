@@ -17,12 +17,13 @@ from types import SimpleNamespace
 from PIL import Image
 
 from app.extensions import db
-from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Skill
+from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Sector, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, payment_details, pledges, profiles, projects, questions
 from app.services import search as search_service
 from app.services.missions import core as mission_core
+from app.services.missions import permits as permit_service
 from app.services.missions import plan as mission_plan
 from app.services.missions import signoff as mission_signoff
 from app.services.missions.core import mission_of, start_mission
@@ -250,4 +251,35 @@ def build_world(*, card_payments=True):
     ids.update(signoff_mission=signoff_missions[0].id, signoff_item=signoff_missions[0].items[0].id,
                draft_mission=signoff_missions[1].id, mission_kind=engineering.id,
                template_item=engineering.template_items[0].id)
+
+    # ---- missions: permits (issue 13, section 2): a surgery week of LSG 1 run as a mission, signed by a
+    # health ministry whose member is member B (not a moderator); three accepted verified surgeons, one
+    # whose permission official 1 requests, one member B decides on, one granted that official 1 confirms
+    health = db.session.scalar(db.select(Sector).filter_by(code="health"))
+    health_ministry = ministries.save_ministry(admin, name_ky="Саламаттык сактоо", name_ru="Минздрав",
+                                               name_en="Ministry of Health", sector_ids=[health.id])
+    ministries.add_member(admin, health_ministry, member_b.email)
+    surgery = make_project(official_1, lsg_1, title="Surgery week")
+    surgery.sector_id = health.id
+    surgeon_need = projects.add_need(official_1, surgery, "skill", skill=_skill("surgeon"), slots=3,
+                                     starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1], on_site=True)
+    _publish(moderator, official_1, surgery)
+    surgery_mission = start_mission(official_1, surgery, kind=db.session.scalar(
+        db.select(MissionKind).filter_by(code="surgery_week")), starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    surgeons = []
+    for number in range(3):
+        surgeon = make_user(name=f"Surgeon {number + 1}")
+        held = profiles.add_skill(surgeon, _skill("surgeon"))
+        profiles.submit_credential(surgeon, held.id, jpeg_upload(seed=10 + number))
+        profiles.verify_credential(moderator, held, reason="Licence seen")
+        offer = pledges.offer_skill(surgeon, surgeon_need, starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+        pledges.accept_offer(official_1, offer)
+        surgeons.append(next(v for v in surgery_mission.volunteers if v.pledge_id == offer.id))
+    permit_to_request, permit_to_decide, permit_granted = surgeons
+    permit_service.request_permit(official_1, permit_to_decide)
+    permit_service.request_permit(official_1, permit_granted)
+    permit_service.decide_permit(member_b, permit_granted, decision="grant", reason="Licence valid")
+    db.session.commit()
+    ids.update(mission_project=surgery.id, mission=surgery_mission.id, permit_to_request=permit_to_request.id,
+               permit_to_decide=permit_to_decide.id, permit_granted=permit_granted.id)
     return SimpleNamespace(users=users, ids=ids)

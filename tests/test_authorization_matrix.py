@@ -749,6 +749,20 @@ MATRIX = [
               "item-name_en": "Scaffolding", "item-position": "90"}),
     row("missions.admin_retire_item", "POST", "/admin/mission-kinds/items/{template_item}/retire",
         admin=go("/admin/mission-kinds/"), data={"retired": "1"}),
+
+    # ------------------------------------------------------------ missions: permits (issue 13, section 2)
+    rows("missions.volunteers", "GET",
+         Target("/projects/{mission_project}/mission/volunteers", wants(official_1=OK), "LSG 1's mission"),
+         Target("/projects/{published_2}/mission/volunteers", wants(MISSING, visitor=LOGIN), "no mission")),
+    row("missions.request_permit", "POST", "/missions/{mission}/volunteers/{permit_to_request}/permit",
+        official_1=go("/projects/"), object="a volunteer whose permission is to request"),
+    row("missions.confirm_volunteer", "POST", "/missions/{mission}/volunteers/{permit_granted}/confirm",
+        official_1=go("/projects/"), object="a volunteer with a granted permission"),
+    row("missions.permit_queue", "GET", "/moderation/permits", member_b=OK, object="the health ministry's queue"),
+    row("missions.decide_permit", "GET", "/moderation/permits/{permit_to_decide}", member_b=OK,
+        object="a requested permission"),
+    row("missions.decide_permit", "POST", "/moderation/permits/{permit_to_decide}", member_b=go("/moderation/permits"),
+        data={"reason": "Licence valid", "grant": "Grant the permission"}, object="a requested permission"),
 ]
 
 

@@ -93,6 +93,15 @@ KINDS = {
     "mission_sent_back": Kind(_l("The ministry sends back a mission's checklist"), _l("The ministry sent back the site checklist of “%(title)s”: %(reason)s"), "missions.manage", ("project_id",), group=_LSG, audience="official"),
     "mission_signed": Kind(_l("The ministry signs a mission's site ready"), _l("The ministry signed the site of “%(title)s” ready: %(reason)s"), "missions.manage", ("project_id",), group=_LSG, audience="official"),
     "mission_site_ready": Kind(_l("The site of a mission I volunteer for is signed ready"), _l("The ministry signed the site of “%(title)s” ready for the mission."), "projects.detail", ("project_id",), group=_MINE),
+
+    # missions: permits
+    "permit_requested": Kind(_l("A permission to practise waits for my ministry"), _l("The officials of “%(title)s” ask for a permission to practise for %(member)s (%(skill)s), %(starts_on)s – %(ends_on)s."), "missions.permit_queue", group=_DIALOGUE),
+    "permit_requested_mine": Kind(_l("My permission to practise is requested"), _l("The officials of “%(title)s” asked the ministry for your permission to practise as %(skill)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    "permit_granted": Kind(_l("My permission to practise is granted"), _l("Your permission to practise as %(skill)s on “%(title)s” was granted: %(reason)s"), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    "permit_refused": Kind(_l("My permission to practise is refused"), _l("Your permission to practise as %(skill)s on “%(title)s” was refused: %(reason)s"), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    "permit_granted_officials": Kind(_l("A volunteer's permission to practise is granted"), _l("The permission to practise for %(member)s (%(skill)s) on “%(title)s” was granted: %(reason)s"), "missions.volunteers", ("project_id",), group=_LSG, audience="official"),
+    "permit_refused_officials": Kind(_l("A volunteer's permission to practise is refused"), _l("The permission to practise for %(member)s (%(skill)s) on “%(title)s” was refused: %(reason)s"), "missions.volunteers", ("project_id",), group=_LSG, audience="official"),
+    "volunteer_confirmed": Kind(_l("I am confirmed for a mission's dates"), _l("You are confirmed on “%(title)s” for %(starts_on)s – %(ends_on)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
 }
 
 
