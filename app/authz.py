@@ -221,3 +221,7 @@ can_see_itinerary = Permission(
 can_edit_arrival = Permission(
     lambda u, volunteer: volunteer is not None and volunteer.pledge.member_id == u.id
     and volunteer.pledge.status == PledgeStatus.ACCEPTED, "can_edit_arrival")
+
+
+# missions: certificates
+can_see_certificate = can_see_itinerary  # target: a MissionVolunteer — the volunteer, or the mission's officials
