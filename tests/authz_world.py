@@ -11,18 +11,21 @@ cancellation) exist once per role that may make that change, so that allowed req
 matrix never get in each other's way.
 """
 import io
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from PIL import Image
 
 from app.extensions import db
-from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
+from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Skill
+from app.models._common import utcnow
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
 
 from app.services import payment_details
+from app.services.missions import certificates
+from app.services.missions.core import start_mission
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -207,4 +210,20 @@ def build_world(*, card_payments=True):
 
     # ---- payment references (issue 12, section 2): what an official types to find a pledge
     ids.update(ref_pending_withdraw=pending_withdraw.payment_ref)
+
+    # ---- missions: certificates (issue 13, section 5): a week of LSG 1 that ended three days ago,
+    # member A was accepted and gave 40 hours; her certificate's code is made
+    mission_project = draft(official_1, lsg_1, "Published surgery week", publish=True)
+    mission_offer = pledges.offer_skill(member_a, _need(mission_project, NeedKind.SKILL),
+                                        starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    pledges.accept_offer(official_1, mission_offer)
+    today = utcnow().date()
+    ended_mission = start_mission(official_1, mission_project,
+                                  kind=db.session.scalar(db.select(MissionKind).filter_by(code="surgery_week")),
+                                  starts_on=today - timedelta(days=10), ends_on=today - timedelta(days=3))
+    ended_mission.volunteers[0].hours = 40
+    certificate = certificates.certificate_of(member_a, ended_mission.volunteers[0].id)
+    db.session.commit()
+    ids.update(mission_project=mission_project.id, mission_volunteer=ended_mission.volunteers[0].id,
+               certificate_code=certificate.code)
     return SimpleNamespace(users=users, ids=ids)

@@ -9,7 +9,6 @@ from app.blueprints.missions.certificates_forms import FindCertificateForm, hour
 from app.blueprints.missions.routes import bp
 from app.errors import NotFound
 from app.extensions import limiter
-from app.mail import absolute_url
 from app.services.missions import certificates as service
 from app.services.missions.core import mission_of
 from app.services.projects import get_project
@@ -17,10 +16,6 @@ from app.services.projects import get_project
 
 def _lookup_limit():
     return current_app.config.get("CERTIFICATE_LOOKUP_RATE_LIMIT", "30 per minute")
-
-
-def _verify_url(certificate):
-    return absolute_url("missions.verify_certificate", code=certificate.code)
 
 
 @bp.route("/projects/<id:project_id>/mission/hours", methods=["GET", "POST"])
@@ -45,7 +40,7 @@ def hours(project_id):
 def certificate(volunteer_id):
     found = service.certificate_of(current_user, volunteer_id)
     return render_template("missions/certificates/certificate.html", certificate=found,
-                           lines=service.certificate_lines(found), verify_url=_verify_url(found),
+                           lines=service.certificate_lines(found), verify_url=service.verify_url(found),
                            volunteer_id=volunteer_id)
 
 
@@ -53,7 +48,7 @@ def certificate(volunteer_id):
 @login_required
 def certificate_pdf(volunteer_id):
     found = service.certificate_of(current_user, volunteer_id)
-    body = service.certificate_pdf(found, _verify_url(found),
+    body = service.certificate_pdf(found, service.verify_url(found),
                                    compress=current_app.config.get("CERTIFICATE_PDF_COMPRESS", True))
     filename = f"birge-certificate-{found.code}.pdf"
     return Response(body, mimetype="application/pdf",

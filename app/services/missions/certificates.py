@@ -17,6 +17,7 @@ from app.authz import can_plan_mission, can_see_certificate, require
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import AuditEvent, MissionVolunteer, SignoffStatus
+from app.mail import absolute_url
 from app.models._common import utcnow
 from app.payment_refs import ALPHABET
 from app.services.audit import record_event
@@ -226,6 +227,11 @@ def certificate_of(user, volunteer_id):
         record_event(user, "mission.certificate_issued", volunteer, mission_id=volunteer.mission_id)
         db.session.flush()
     return _certificate(volunteer)
+
+
+def verify_url(certificate):
+    """The certificate's public check, on PUBLIC_URL (never the request's Host header)."""
+    return absolute_url("missions.verify_certificate", code=certificate.code)
 
 
 def verify_certificate(text):
