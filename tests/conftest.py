@@ -176,7 +176,8 @@ def _seeded_municipality_codes():
 
 
 # Seeded once per database and never changed by tests (admins only add municipalities).
-REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills"}
+REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills",
+                    "mission_kinds", "checklist_template_items", "procedures"}  # missions' seed too
 # The embedded search index (made by the migration on SQLite, not models).
 SQLITE_INDEX_TABLES = ["search_projects", "search_projects_fts", "search_documents", "search_terms", "search_windows",
                        "search_profiles"]

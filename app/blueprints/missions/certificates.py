@@ -4,7 +4,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.forms import run_form
+from app.blueprints.forms import focus_first_error, run_form
 from app.blueprints.missions.certificates_forms import FindCertificateForm, hours_form
 from app.blueprints.missions.routes import bp
 from app.errors import NotFound
@@ -68,6 +68,7 @@ def verify_certificate(code):
 
 def _not_found(form):
     form.code.errors = [_("No certificate has this code.")]
+    focus_first_error(form)
     return render_template("missions/certificates/find.html", form=form, missing=True), 404
 
 
