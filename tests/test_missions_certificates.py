@@ -286,3 +286,10 @@ def test_a_wrong_code_says_so(app, client):
 def test_verification_page_in_kyrgyz_and_russian(app, client, lang, words):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
     assert words in client.get("/certificates").get_data(as_text=True)
+
+
+def test_the_public_check_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "CERTIFICATE_LOOKUP_RATE_LIMIT", "3 per minute")
+    statuses = [client.get("/certificates/ABCD-EFGH-JKMN").status_code for _ in range(3)]
+    assert statuses == [404, 404, 404]
+    assert client.get("/certificates", query_string={"code": "ABCD"}).status_code == 429  # one budget for both
