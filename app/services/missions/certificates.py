@@ -52,9 +52,12 @@ class VolunteerValue:
     currency: str = "KGS"
 
     def in_currency(self, currency):
-        """The value in ``currency``'s minor units (for a plan kept in another currency)."""
+        """The value in ``currency``'s minor units (for a plan kept in another currency); None while
+        that currency has no exchange rate."""
         if currency == self.currency:
             return self.value
+        if ledger.currencies_without_rate([currency]):
+            return None
         return ledger.convert(self.value, self.currency, currency)[0]
 
 
