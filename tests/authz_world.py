@@ -224,6 +224,8 @@ def build_world(*, card_payments=True):
     ended_mission.volunteers[0].hours = 40
     certificate = certificates.certificate_of(member_a, ended_mission.volunteers[0].id)
     db.session.commit()
+    drain()  # the worker indexes the new project, as for the rest of the world
+    db.session.commit()
     ids.update(mission_project=mission_project.id, mission_volunteer=ended_mission.volunteers[0].id,
                certificate_code=certificate.code)
     return SimpleNamespace(users=users, ids=ids)
