@@ -238,3 +238,6 @@ def _is_any_ministry_member(user, _target=None):
 
 
 can_see_permit_queue = Permission(_is_any_ministry_member, "can_see_permit_queue")  # a ministry's member
+
+# missions: certificates
+can_see_certificate = can_see_itinerary  # target: a MissionVolunteer — the volunteer, or the mission's officials

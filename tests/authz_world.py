@@ -11,17 +11,19 @@ cancellation) exist once per role that may make that change, so that allowed req
 matrix never get in each other's way.
 """
 import io
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from PIL import Image
 
 from app.extensions import db
 from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Sector, Skill
+from app.models._common import utcnow
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, payment_details, pledges, profiles, projects, questions
 from app.services import search as search_service
+from app.services.missions import certificates
 from app.services.missions import core as mission_core
 from app.services.missions import permits as permit_service
 from app.services.missions import plan as mission_plan
@@ -282,4 +284,22 @@ def build_world(*, card_payments=True):
     db.session.commit()
     ids.update(mission_project=surgery.id, mission=surgery_mission.id, permit_to_request=permit_to_request.id,
                permit_to_decide=permit_to_decide.id, permit_granted=permit_granted.id)
+
+    # ---- missions: certificates (issue 13, section 5): a week of LSG 1 that ended three days ago,
+    # member A was accepted and gave 40 hours; her certificate's code is made
+    mission_project = draft(official_1, lsg_1, "Published surgery week", publish=True)
+    mission_offer = pledges.offer_skill(member_a, _need(mission_project, NeedKind.SKILL),
+                                        starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    pledges.accept_offer(official_1, mission_offer)
+    today = utcnow().date()
+    ended_mission = start_mission(official_1, mission_project,
+                                  kind=db.session.scalar(db.select(MissionKind).filter_by(code="surgery_week")),
+                                  starts_on=today - timedelta(days=10), ends_on=today - timedelta(days=3))
+    ended_mission.volunteers[0].hours = 40
+    certificate = certificates.certificate_of(member_a, ended_mission.volunteers[0].id)
+    db.session.commit()
+    drain()  # the worker indexes the new project, as for the rest of the world
+    db.session.commit()
+    ids.update(mission_project=mission_project.id, mission_volunteer=ended_mission.volunteers[0].id,
+               certificate_code=certificate.code)
     return SimpleNamespace(users=users, ids=ids)

@@ -763,6 +763,23 @@ MATRIX = [
         object="a requested permission"),
     row("missions.decide_permit", "POST", "/moderation/permits/{permit_to_decide}", member_b=go("/moderation/permits"),
         data={"reason": "Licence valid", "grant": "Grant the permission"}, object="a requested permission"),
+
+    # ---- missions: certificates (issue 13, section 5): hours, certificates, the public check
+    row("missions.hours", "GET", "/projects/{mission_project}/mission/hours", official_1=OK,
+        object="LSG 1's ended mission"),
+    row("missions.hours", "POST", "/projects/{mission_project}/mission/hours", official_1=go("/projects/"),
+        data=lambda ids, role: {f"hours_{ids['mission_volunteer']}": "40"}, object="LSG 1's ended mission"),
+    row("missions.certificate", "GET", "/missions/volunteers/{mission_volunteer}/certificate", member_a=OK,
+        official_1=OK, object="member A's certificate"),
+    row("missions.certificate_pdf", "GET", "/missions/volunteers/{mission_volunteer}/certificate.pdf",
+        member_a=OK, official_1=OK, object="member A's certificate"),
+    rows("missions.verify_certificate", "GET",
+         Target("/certificates/{certificate_code}", wants(**PUBLIC_GET), "member A's certificate"),
+         Target("/certificates/ABCD-EFGH-JKMN", wants(MISSING, visitor=MISSING), "no certificate")),
+    rows("missions.find_certificate", "GET",
+         Target("/certificates", wants(**PUBLIC_GET), "the lookup form"),
+         Target("/certificates?code={certificate_code}", wants(go("/certificates/"), visitor=go("/certificates/")),
+                "member A's certificate, by its code")),
 ]
 
 

@@ -53,6 +53,7 @@ class ShareView:
     conditional: bool
     condition: str
     released: bool = False
+    counts_volunteer_work: bool = False  # a diaspora share given partly as volunteer work (missions)
 
     @property
     def percent(self):
@@ -115,7 +116,8 @@ def _shares(project, data):
         if s["source"] == ShareSource.DIASPORA.value:
             diaspora_money = 0  # counted once, on the first diaspora share
         shares.append(ShareView(source=s["source"], label=s["label"], planned=s["planned"], received=received,
-                                conditional=s["conditional"], condition=s["condition"]))
+                                conditional=s["conditional"], condition=s["condition"],
+                                counts_volunteer_work=s.get("counts_volunteer_work", False)))
     diaspora = [s for s in shares if s.source == ShareSource.DIASPORA.value]
     complete = bool(diaspora) and all(s.received >= s.planned for s in diaspora)
     for share in shares:

@@ -83,6 +83,7 @@ class ShareForm(FlaskForm):
     received = MoneyField(_l("Already received"), validators=[Optional()], default=0)
     conditional = BooleanField(_l("Conditional match"))
     condition = StringField(_l("Released when..."), validators=[Optional(), at_most(300)])
+    counts_volunteer_work = BooleanField(_l("Volunteer work counts toward this share (diaspora only)"))
 
 
 class MilestoneForm(FlaskForm):

@@ -227,7 +227,8 @@ def add_share(project_id):
     form = ShareForm(prefix="share")
     return _edit_action(project, "share_form", form, lambda f: service.add_share(
         current_user, project, source=f.source.data, label=f.label.data, planned=f.planned.data,
-        received=f.received.data or 0, conditional=f.conditional.data, condition=f.condition.data),
+        received=f.received.data or 0, conditional=f.conditional.data, condition=f.condition.data,
+        counts_volunteer_work=f.counts_volunteer_work.data),
         _("The share has been added."))
 
 

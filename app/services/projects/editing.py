@@ -231,17 +231,21 @@ def close_need(official, project, need_id, *, reason):
     return need
 
 
-def add_share(official, project, *, source, planned, received=0, label="", conditional=False, condition=""):
+def add_share(official, project, *, source, planned, received=0, label="", conditional=False, condition="",
+              counts_volunteer_work=False):
     _begin_edit(official, project)
     check_amount(planned, "planned", _("Enter the planned amount of this share."))
     if received is None or not 0 <= received <= MAX_AMOUNT:
         raise InvalidInput(_("The received amount cannot be negative."), field="received")
     if conditional and not (condition or "").strip():
         raise InvalidInput(_("Say when the conditional share is released."), field="condition")
+    if counts_volunteer_work and ShareSource(source) != ShareSource.DIASPORA:
+        raise InvalidInput(_("Only the diaspora's share can count volunteer work."), field="counts_volunteer_work")
     share = CofinancingShare(
         project=project, source=ShareSource(source), planned=planned, received=received,
         label=(label or "").strip(), conditional=bool(conditional),
         condition=(condition or "").strip() if conditional else "",
+        counts_volunteer_work=bool(counts_volunteer_work),
     )
     db.session.add(share)
     db.session.flush()

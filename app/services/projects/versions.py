@@ -28,7 +28,9 @@ def snapshot(project):
         ],
         "shares": [
             {"id": s.id, "source": s.source.value, "label": s.label, "planned": s.planned,
-             "received": s.received, "conditional": s.conditional, "condition": s.condition}
+             "received": s.received, "conditional": s.conditional, "condition": s.condition,
+             # Only when set: a snapshot taken before the flag existed compares equal to a new one.
+             **({"counts_volunteer_work": True} if s.counts_volunteer_work else {})}
             for s in project.shares
         ],
         "milestones": [
