@@ -52,54 +52,67 @@ def _stem(word):
     return found if len(found) >= MIN_STEM_LENGTH else word
 
 
-_stems = {}  # a plain dict: reindexing stems hundreds of thousands of words per second
+# word -> (stem, language, what a Kyrgyz sentence stores); a plain dict: reindexing looks up
+# hundreds of thousands of words per second.
+_analysed = {}
+
+
+def _analyse(word):
+    found = _analysed.get(word)
+    if found is None:
+        if len(_analysed) > 500_000:
+            _analysed.clear()
+        language = "name" if kyrgyz.is_name(word) else kyrgyz.judge(word)
+        stemmed = _stem(word)
+        found = _analysed[word] = (stemmed, language, word if language is None and CYRILLIC.search(word) else stemmed)
+    return found
 
 
 def stem(word):
-    found = _stems.get(word)
-    if found is None:
-        if len(_stems) > 500_000:
-            _stems.clear()
-        found = _stems[word] = _stem(word)
-    return found
+    return _analyse(word)[0]
 
 
 def stems(text):
     return [stem(w) for w in words(text)]
 
 
-_judged = {}
-
-
 def judge(word):
-    """The language a lower-case word tells of, remembered: "ky", "ru", None (either, or not
-    Cyrillic) or "name" (a place name, which tells of none)."""
-    try:
-        return _judged[word]
-    except KeyError:
-        if len(_judged) > 500_000:
-            _judged.clear()
-        found = _judged[word] = "name" if kyrgyz.is_name(word) else kyrgyz.judge(word)
-        return found
+    """The language a lower-case word tells of: "ky", "ru", None (either, or not Cyrillic) or
+    "name" (a place name, which tells of none)."""
+    return _analyse(word)[1]
 
 
-def _is_kyrgyz(judgements):
-    return "ky" in judgements and judgements.count("ky") >= judgements.count("ru")
+def _is_kyrgyz(entries):
+    kyrgyz_words = sum(1 for entry in entries if entry[1] == "ky")
+    return kyrgyz_words > 0 and kyrgyz_words >= sum(1 for entry in entries if entry[1] == "ru")
 
 
-SENTENCE = re.compile(r"[.!?;:\n]+")
+# Words and the marks that end a sentence.
+SENTENCE_TOKEN = re.compile(r"\w+|[.!?;:\n]", re.UNICODE)
+
+
+def _sentence_stems(entries, result):
+    column = 2 if _is_kyrgyz(entries) else 0
+    result.extend(entry[column] for entry in entries)
 
 
 def _document_stems(text):
-    """The stems of a text, sentence by sentence: a sentence is Kyrgyz or not as a whole."""
-    result = []
-    for sentence in SENTENCE.split(text):
-        found = words(sentence)
-        judgements = [judge(w) for w in found]
-        if _is_kyrgyz(judgements):
-            result.extend(w if j is None and CYRILLIC.search(w) else stem(w) for w, j in zip(found, judgements))
-        else:
-            result.extend(stem(w) for w in found)
+    """The stems of a text, sentence by sentence: in a Kyrgyz sentence, words that could be
+    either language stay whole."""
+    entries = [_analyse(w) for w in words(text)]
+    languages = {entry[1] for entry in entries}
+    if "ky" not in languages:
+        return [entry[0] for entry in entries]
+    if "ru" not in languages:  # all Kyrgyz, whatever the sentences
+        return [entry[2] for entry in entries]
+    result, sentence, known = [], [], _analysed
+    for token in SENTENCE_TOKEN.findall(text.lower().replace("ё", "е")):
+        if token in ".!?;:\n":
+            _sentence_stems(sentence, result)
+            sentence = []
+        elif not token.isdigit() or len(token) > 1:
+            sentence.append(known.get(token) or _analyse(token))
+    _sentence_stems(sentence, result)
     return result
 
 
