@@ -229,3 +229,42 @@ def test_short_kyrgyz_words_keep_their_letters(world):
     settle()
     # Kyzyl-Suu's school roof is found by its place name, Кызыл-Суу.
     assert set(found(SearchQuery(q="суу"))) == {water.id, world.projects["school_en"].id}
+
+
+# ---- issue 15: Kyrgyz word forms and languages
+
+@pytest.mark.parametrize("words", ["көпүрөлөр", "көпүрөгө", "көпүрөдөн", "көпүрөсүнөн", "Гүлчөдөгү көпүрөлөрдү"])
+def test_kyrgyz_word_forms_find_the_kyrgyz_bridge(world, words):
+    # Plural, dative, ablative, possessive + ablative: none of them a beginning of "көпүрөнү".
+    assert found(SearchQuery(q=words))[:1] == ids(world, "bridge_ky")
+
+
+def test_kyrgyz_forms_do_not_find_the_russian_bridge(world):
+    assert world.projects["bridge_ru"].id not in found(SearchQuery(q="көпүрөлөр"))
+
+
+@pytest.mark.own_index  # changes what Elasticsearch holds
+@pytest.mark.parametrize("words", ["бала бакча", "бала бакчага", "балдар бакчасы", "бакчалар", "балдарыбыз"])
+def test_kindergarten_forms_find_the_kindergarten(world, words):
+    official = world.officials["bridge_ky"]
+    lsg = official.memberships[0].lsg
+    kindergarten = publish(official, lsg, moderator=world.moderator, title="Айылдагы бала бакчаны оңдоо",
+                           summary="Балдар үчүн бала бакчанын чатырын алмаштыруу.", sector="education")
+    publish(official, lsg, moderator=world.moderator, title="Балык чарбасы", summary="Көлдө балык өстүрүү.",
+            sector="education")
+    settle()
+    assert found(SearchQuery(q=words)) == [kindergarten.id]
+
+
+def test_a_kyrgyz_speaker_shares_the_language_of_kyrgyz_projects_only(world):
+    subject = matching.MemberSubject(languages=("ky",), region_id=_id(Region, "KG-N"), today=date(2027, 1, 1))
+    ranked = dict(backend().match_projects(subject))
+    documents = backend().project_documents(list(ranked) + ids(world, "bridge_ky", "bridge_ru", "surgery"))
+    reasons = {key: {r.key for r in matching.explain_project(subject, documents[world.projects[key].id])}
+               for key in ("bridge_ky", "bridge_ru", "surgery")}
+    assert documents[world.projects["bridge_ru"].id]["languages"] == ["ru"]
+    assert documents[world.projects["bridge_ky"].id]["languages"] == ["ky"]
+    assert "language" in reasons["bridge_ky"] and "language" in reasons["surgery"]  # Kyrgyz title
+    assert "language" not in reasons["bridge_ru"]
+    for project_id, score in ranked.items():
+        assert score == matching.total(matching.explain_project(subject, documents[project_id]))

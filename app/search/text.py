@@ -1,17 +1,27 @@
-"""Words for the embedded search: tokens, stems, typo neighbours, and highlighted snippets.
+"""Words for search: tokens, stems, languages, typo neighbours, and highlighted snippets.
 
-Russian and English words are reduced to their Snowball stems at index and at query time;
-a query stem also matches as a prefix, which is what lets Kyrgyz word forms (suffixes pile up
-on the root) find each other. The same functions highlight results for both backends, so a
-result reads the same whichever engine found it.
+Every word is reduced to its stem at index and at query time, by the rules of its language:
+Kyrgyz words by the stemmer of app/search/kyrgyz.py (plural, possessive and case suffixes off:
+"көпүрөлөрүнөн" → "көпүрө"), other Cyrillic words by the Russian Snowball rules, Latin ones by the
+English rules. A word's language is judged from the word alone (kyrgyz.judge), so a one-word
+query reduces the way the same word did in a document. A word that could be either is stemmed
+the Russian way, except in a document text that is Kyrgyz, where it is kept whole: the Russian
+rules would cut a Kyrgyz word short ("жума" → "жум", a prefix of "жумуш"), and the query's
+Russian stem, a prefix of the whole word, still finds it. A query stem also matches as a
+prefix. The same functions highlight results for both backends, so a result reads the same
+whichever engine found it.
+
+Changing how words are stemmed changes what the index holds: run `flask search reindex` after
+such a release (docs/deployment.md, "Upgrading").
 """
 import re
 import snowballstemmer
 from markupsafe import Markup, escape
 
+from app.search import kyrgyz
+
 WORD = re.compile(r"\w+", re.UNICODE)
 CYRILLIC = re.compile(r"[а-яёөүң]", re.IGNORECASE)
-KYRGYZ_LETTERS = re.compile(r"[өүң]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 # Too short to stem or to forgive a typo in.
 MIN_STEM_LENGTH = 3
@@ -30,6 +40,8 @@ def _stem(word):
     if len(word) < MIN_STEM_LENGTH:
         return word
     if CYRILLIC.search(word):
+        if kyrgyz.judge(word) == "ky":
+            return kyrgyz.stem(word)
         found = _russian.stemWord(word)
     elif LATIN.search(word):
         found = _english.stemWord(word)
@@ -40,25 +52,74 @@ def _stem(word):
     return found if len(found) >= MIN_STEM_LENGTH else word
 
 
-_stems = {}  # a plain dict: reindexing stems hundreds of thousands of words per second
+# word -> (stem, language, what a Kyrgyz sentence stores); a plain dict: reindexing looks up
+# hundreds of thousands of words per second.
+_analysed = {}
+
+
+def _analyse(word):
+    found = _analysed.get(word)
+    if found is None:
+        if len(_analysed) > 500_000:
+            _analysed.clear()
+        language = "name" if kyrgyz.is_name(word) else kyrgyz.judge(word)
+        stemmed = _stem(word)
+        found = _analysed[word] = (stemmed, language, word if language is None and CYRILLIC.search(word) else stemmed)
+    return found
 
 
 def stem(word):
-    found = _stems.get(word)
-    if found is None:
-        if len(_stems) > 500_000:
-            _stems.clear()
-        found = _stems[word] = _stem(word)
-    return found
+    return _analyse(word)[0]
 
 
 def stems(text):
     return [stem(w) for w in words(text)]
 
 
+def judge(word):
+    """The language a lower-case word tells of: "ky", "ru", None (either, or not Cyrillic) or
+    "name" (a place name, which tells of none)."""
+    return _analyse(word)[1]
+
+
+def _is_kyrgyz(entries):
+    kyrgyz_words = sum(1 for entry in entries if entry[1] == "ky")
+    return kyrgyz_words > 0 and kyrgyz_words >= sum(1 for entry in entries if entry[1] == "ru")
+
+
+# Words and the marks that end a sentence.
+SENTENCE_TOKEN = re.compile(r"\w+|[.!?;:\n]", re.UNICODE)
+
+
+def _sentence_stems(entries, result):
+    column = 2 if _is_kyrgyz(entries) else 0
+    result.extend(entry[column] for entry in entries)
+
+
+def _document_stems(text):
+    """The stems of a text, sentence by sentence: in a Kyrgyz sentence, words that could be
+    either language stay whole."""
+    entries = [_analyse(w) for w in words(text)]
+    languages = {entry[1] for entry in entries}
+    if "ky" not in languages:
+        return [entry[0] for entry in entries]
+    if "ru" not in languages:  # all Kyrgyz, whatever the sentences
+        return [entry[2] for entry in entries]
+    result, sentence, known = [], [], _analysed
+    for token in SENTENCE_TOKEN.findall(text.lower().replace("ё", "е")):
+        if token in ".!?;:\n":
+            _sentence_stems(sentence, result)
+            sentence = []
+        elif not token.isdigit() or len(token) > 1:
+            sentence.append(known.get(token) or _analyse(token))
+    _sentence_stems(sentence, result)
+    return result
+
+
 def index_text(*parts):
-    """What the full-text index stores for some text: its stems, in order."""
-    return " ".join(" ".join(map(stem, words(part))) for part in parts if part)
+    """What the full-text index stores for some text: its stems, in order (a Kyrgyz text's
+    words of either language whole)."""
+    return " ".join(" ".join(_document_stems(part)) for part in parts if part)
 
 
 def query_stems(query):
@@ -71,11 +132,14 @@ def query_stems(query):
 
 
 def languages_of(text):
-    """The languages a text is written in, by script: Kyrgyz letters, other Cyrillic, Latin."""
+    """The languages a text is written in, judged word by word: "ky" when a word is Kyrgyz (its
+    letters, vocabulary or suffixes), "ru" when a word is Russian or when no Cyrillic word is
+    Kyrgyz, "en" for Latin letters. A text mixing two languages has both."""
     found = set()
-    if KYRGYZ_LETTERS.search(text or ""):
+    judgements = [judge(w) for w in words(text) if CYRILLIC.search(w) and judge(w) != "name"]
+    if "ky" in judgements:
         found.add("ky")
-    if CYRILLIC.search(text or ""):
+    if "ru" in judgements or (judgements and "ky" not in judgements):
         found.add("ru")
     if LATIN.search(text or ""):
         found.add("en")
