@@ -140,11 +140,12 @@ def query_groups(text):
 
 
 def highlight_stems(text):
-    """Every stem a query's groups look for, typed ones first (what a snippet marks)."""
+    """The stems a snippet marks for a query: those typed, their concept's in the other languages,
+    and a Latin word's likeliest Cyrillic reading (the other readings are mostly no words at all)."""
     found = []
     for group in query_groups(text):
+        readings = [a for a in group.alternatives if a.weight == LATIN_READING][:1]
         for alternative in group.alternatives:
-            for s in alternative.stems:
-                if s not in found:
-                    found.append(s)
+            if alternative.weight != LATIN_READING or alternative in readings:
+                found.extend(s for s in alternative.stems if s not in found)
     return found
