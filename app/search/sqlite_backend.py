@@ -3,7 +3,8 @@
 The index is written by the same transaction as the data it derives from, so it never lags and
 never needs a server. Text is stored as Snowball stems (see app/search/text.py); a query stem
 matches as a prefix, and a stem the index has never seen is replaced by the indexed words one
-letter away from it.
+letter away from it. Each word may also match its translations and Latin readings
+(app/search/vocabulary.py), ranked after matches of the words as typed.
 
 The tables and the statements that write them are in app/search/sqlite_tables.py. A search is one
 statement: the matching rows are materialized once, then the page, the total and every facet
@@ -161,17 +162,16 @@ class SqliteBackend(SearchBackend):
         if ranked:
             # A match in the language typed ranks above a translated one (bm25 weighs no term), and
             # among them by the words as typed alone: what they rank by without the vocabulary.
-            exact = ""
+            exact, rank, is_exact, join = "", "h.rank", "1", ""
             if "exact" in params:
                 exact = f""",
                           x AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_projects_fts
                               WHERE search_projects_fts MATCH :exact)"""
+                rank, is_exact, join = "coalesce(x.rank, h.rank)", "x.id IS NOT NULL", "LEFT JOIN x ON x.id = h.id"
             matches = f"""h AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_projects_fts
                               WHERE search_projects_fts MATCH :match){exact},
-                          m AS MATERIALIZED (SELECT {columns}, {"coalesce(x.rank, h.rank)" if exact else "h.rank"}
-                              AS rank, {"x.id IS NOT NULL" if exact else "1"} AS exact FROM h
-                              JOIN search_projects p ON p.project_id = h.id
-                              {"LEFT JOIN x ON x.id = h.id" if exact else ""} WHERE {where})"""
+                          m AS MATERIALIZED (SELECT {columns}, {rank} AS rank, {is_exact} AS exact FROM h
+                              JOIN search_projects p ON p.project_id = h.id {join} WHERE {where})"""
         else:
             matches = f"m AS MATERIALIZED (SELECT {columns}, 0 AS rank FROM search_projects p WHERE {where})"
         parts = [
