@@ -51,7 +51,9 @@ def test_a_one_letter_typo_still_finds_the_project(world):
 
 
 def test_every_word_must_match(world):
-    assert found(SearchQuery(q="мост Гүлчө")) == []
+    assert found(SearchQuery(q="мост Сокулук")) == []
+    # Issue 15: "мост" is «көпүрө» too, so the Kyrgyz bridge in Гүлчө answers this one.
+    assert found(SearchQuery(q="мост Гүлчө")) == ids(world, "bridge_ky")
     assert found(SearchQuery(q="ремонт моста")) == ids(world, "bridge_ru")
 
 
@@ -126,7 +128,8 @@ def test_unpublishing_removes_and_republishing_restores(world):
     project_service.unpublish_project(world.moderator, project, reason="Wrong photos")
     db.session.commit()
     settle()
-    assert found(SearchQuery(q="мост")) == []
+    # Only the Kyrgyz bridge («көпүрө», the same word) is left to find.
+    assert found(SearchQuery(q="мост")) == ids(world, "bridge_ky")
     assert backend().search(SearchQuery()).total == 5
 
 
@@ -268,3 +271,72 @@ def test_a_kyrgyz_speaker_shares_the_language_of_kyrgyz_projects_only(world):
     assert "language" not in reasons["bridge_ru"]
     for project_id, score in ranked.items():
         assert score == matching.total(matching.explain_project(subject, documents[project_id]))
+
+# ---- issue 15: across languages and Latin letters (app/search/vocabulary.py, app/search/translit.py)
+
+def test_a_word_finds_the_same_thing_in_the_other_languages_typed_language_first(world):
+    assert found(SearchQuery(q="мост")) == ids(world, "bridge_ru", "bridge_ky")
+    assert found(SearchQuery(q="көпүрө")) == ids(world, "bridge_ky", "bridge_ru")
+    assert set(found(SearchQuery(q="bridge"))) == set(ids(world, "bridge_ru", "bridge_ky"))
+    assert found(SearchQuery(q="крыша"))[:1] == ids(world, "school_en")  # "roof"
+    assert set(found(SearchQuery(q="surgery"))) == set(ids(world, "surgery", "heart"))
+
+
+@pytest.mark.parametrize("latin, expected", [
+    ("most", ("bridge_ru", "bridge_ky")),  # мост, and so «көпүрө» too
+    ("kopuro", ("bridge_ky", "bridge_ru")),
+    ("xirurg", ("surgery", "heart")),
+    ("Naryn", ("surgery", "bridge_ru")),
+])
+def test_latin_letters_find_the_cyrillic_text(world, latin, expected):
+    assert set(found(SearchQuery(q=latin))) == set(ids(world, *expected))
+
+
+def test_a_place_typed_in_latin_letters(world):
+    assert found(SearchQuery(q="At-Bashy"))[:1] == ids(world, "surgery")
+    assert found(SearchQuery(q="At-Bashy xirurg")) == ids(world, "surgery")
+
+
+LEXICON_PROJECTS = {
+    # key: (official of, title, summary, sector)
+    "school_ru": ("bridge_ru", "Ремонт школы в Кочкоре", "Школе нужны новые окна и парты.", "education"),
+    "school_ky": ("bridge_ky", "Гүлчө айылындагы мектепке жаңы терезелер", "Мектептин терезелери эски.",
+                  "education"),
+    "laptops": ("water", "Ноутбуки для учеников", "Двадцать ноутбуков для уроков информатики.", "education"),
+    "kindergarten_ky": ("bridge_ky", "Бала бакчага оюнчуктар", "Айылдын бала бакчасына оюнчуктар керек.",
+                        "education"),
+    "kindergarten_ru": ("water", "Детский сад в Сокулуке", "Ремонт кухни детского сада.", "education"),
+    "solar_ky": ("bridge_ky", "Мектепке күн панелдери", "Күн панелдери мектепти жарык менен камсыз кылат.",
+                 "energy"),
+    "solar_ru": ("water", "Солнечные панели для больницы", "Солнечные панели дадут больнице свет зимой.",
+                 "energy"),
+    "greenhouse": ("water", "Теплица для села", "Круглый год овощи из теплицы.", "agriculture"),
+}
+
+
+def _lexicon_projects(world):
+    made = {}
+    for key, (of, title, summary, sector) in LEXICON_PROJECTS.items():
+        official = world.officials[of]
+        made[key] = publish(official, official.memberships[0].lsg, moderator=world.moderator, title=title,
+                            summary=summary, sector=sector).id
+    settle()
+    return made
+
+
+@pytest.mark.own_index  # changes what Elasticsearch holds
+def test_things_projects_ask_for_are_found_in_every_language(world):
+    p = _lexicon_projects(world)
+    school = found(SearchQuery(q="school"))
+    assert school[:1] == ids(world, "school_en")
+    assert {p["school_ru"], p["school_ky"]} <= set(school)
+    assert found(SearchQuery(q="школа"))[:1] == [p["school_ru"]]
+    assert found(SearchQuery(q="laptop")) == [p["laptops"]]
+    assert found(SearchQuery(q="детский сад")) == [p["kindergarten_ru"], p["kindergarten_ky"]]
+    assert set(found(SearchQuery(q="kindergarten"))) == {p["kindergarten_ru"], p["kindergarten_ky"]}
+    assert found(SearchQuery(q="солнечные панели")) == [p["solar_ru"], p["solar_ky"]]
+    assert found(SearchQuery(q="Күн панелдери")) == [p["solar_ky"], p["solar_ru"]]
+    assert set(found(SearchQuery(q="solar panels"))) == {p["solar_ru"], p["solar_ky"]}
+    assert found(SearchQuery(q="teplitsa")) == [p["greenhouse"]]
+    assert found(SearchQuery(q="greenhouse")) == [p["greenhouse"]]
+    assert set(found(SearchQuery(q="mektep"))) >= {p["school_ky"], p["school_ru"], p["solar_ky"]}

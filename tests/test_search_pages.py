@@ -170,17 +170,18 @@ def test_cached_results_follow_every_change_to_the_index(app, world, login_as):
     visitor, member = app.test_client(), app.test_client()
     for browser in (visitor, member):
         browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    first = visitor.get("/search/?q=мост").get_data(as_text=True)
+    # Kochkor: only the Russian bridge is there ("мост" finds the Kyrgyz «көпүрө» too).
+    first = visitor.get("/search/?q=Кочкор").get_data(as_text=True)
     assert "1 project found" in first
-    assert "1 project found" in visitor.get("/search/?q=мост&junk=1").get_data(as_text=True)
+    assert "1 project found" in visitor.get("/search/?q=Кочкор&junk=1").get_data(as_text=True)
     member.post("/auth/login", data={"email": world.profiles["nurlan"].user.email, "password": PASSWORD})
-    assert "1 project found" in member.get("/search/?q=мост").get_data(as_text=True)
+    assert "1 project found" in member.get("/search/?q=Кочкор").get_data(as_text=True)
 
     official = world.officials["bridge_ru"]
     publish(official, official.memberships[0].lsg, moderator=world.moderator,
             title="Новый мост в Кочкоре", summary="Второй мост.", sector="roads_bridges")
     settle()
-    assert "2 projects found" in visitor.get("/search/?q=мост").get_data(as_text=True)
-    page = member.get("/search/?q=мост").get_data(as_text=True)
+    assert "2 projects found" in visitor.get("/search/?q=Кочкор").get_data(as_text=True)
+    page = member.get("/search/?q=Кочкор").get_data(as_text=True)
     assert "2 projects found" in page
     assert "Save this search and get alerts" in page  # a member gets their own page, not the visitors'

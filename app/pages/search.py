@@ -16,7 +16,8 @@ from app.extensions import db
 from app.models import District, Municipality, Region, Sector, Skill
 from app.models._common import current_language
 from app.search import matching
-from app.search.text import highlight, query_stems
+from app.search.text import highlight
+from app.search.vocabulary import highlight_stems
 
 # What a member reads under a project, and an official under a member (app/search/matching.py
 # names the reasons), filled in by describe() with names in the reader's language.
@@ -166,7 +167,7 @@ def describe(reasons, labels, names):
 
 def highlights(documents, query):
     """{id: (title, snippet)} with the query's words marked."""
-    stems = query_stems(query.q)
+    stems = highlight_stems(query.q or "")  # the words found in other languages are marked too
     return {
         project_id: (highlight(d["title"], stems, length=len(d["title"]) + 1),
                      highlight(" ".join(filter(None, (d["summary"], d["body"]))), stems))

@@ -19,7 +19,8 @@ from app.search.backend import DocumentRefused, ReindexRunning, SearchBackend, S
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
 from app.search.elasticsearch_mappings import MAPPINGS, SOURCES, UNAVAILABLE, PlainJsonNode
 from app.search.query import Hit, SearchResults
-from app.search.text import query_stems, stem, words
+from app.search.text import query_stems, stem
+from app.search.vocabulary import highlight_stems, query_groups
 
 BATCH = 500
 
@@ -170,15 +171,31 @@ class ElasticsearchBackend(SearchBackend):
             raise SearchUnavailable(str(error)) from error
 
     @staticmethod
-    def _text_query(text):
+    def _word_clause(word):
+        fields = [f"{name}.{lang}^{weight}" for name, weight in matching.TEXT_WEIGHTS.items()
+                  for lang in ("ru", "en")]
+        return {"bool": {"should": [
+            {"prefix": {"stems": stem(word)}},
+            {"multi_match": {"query": word, "fields": fields, "fuzziness": "AUTO"}},
+        ], "minimum_should_match": 1}}
+
+    @classmethod
+    def _text_query(cls, text):
+        """One clause a group of the query (app/search/vocabulary.py): its words as typed, or any
+        alternative at the alternative's lower weight, so a match in the language typed ranks first."""
         clauses = []
-        for word in words(text)[:12]:
-            fields = [f"{name}.{lang}^{weight}" for name, weight in matching.TEXT_WEIGHTS.items()
-                      for lang in ("ru", "en")]
-            clauses.append({"bool": {"should": [
-                {"prefix": {"stems": stem(word)}},
-                {"multi_match": {"query": word, "fields": fields, "fuzziness": "AUTO"}},
-            ], "minimum_should_match": 1}})
+        for group in query_groups(text or ""):
+            typed = [cls._word_clause(word) for word in group.typed.words]
+            if not group.expanded:
+                clauses.extend(typed)
+                continue
+            should = [typed[0] if len(typed) == 1 else {"bool": {"must": typed}}]
+            for alternative in group.alternatives[1:]:
+                phrase = " ".join(alternative.stems)
+                found = ({"prefix": {"stems": phrase}} if len(alternative.stems) == 1
+                         else {"match_phrase_prefix": {"stems": {"query": phrase}}})
+                should.append(_constant(found, alternative.weight))
+            clauses.append({"bool": {"should": should, "minimum_should_match": 1}})
         return clauses
 
     @staticmethod
@@ -231,7 +248,7 @@ class ElasticsearchBackend(SearchBackend):
         }
         hits = [Hit(int(hit["_id"]), float(hit.get("_score") or 0)) for hit in response["hits"]["hits"]]
         return SearchResults(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
-                             query_stems=tuple(query_stems(query.q)))
+                             query_stems=tuple(highlight_stems(query.q or "")))
 
     def project_documents(self, ids):
         if not ids:

@@ -3,7 +3,8 @@
 The index is written by the same transaction as the data it derives from, so it never lags and
 never needs a server. Text is stored as Snowball stems (see app/search/text.py); a query stem
 matches as a prefix, and a stem the index has never seen is replaced by the indexed words one
-letter away from it.
+letter away from it. Each word may also match its translations and Latin readings
+(app/search/vocabulary.py), ranked after matches of the words as typed.
 
 The tables and the statements that write them are in app/search/sqlite_tables.py. A search is one
 statement: the matching rows are materialized once, then the page, the total and every facet
@@ -20,6 +21,7 @@ from app.search.documents import Vocabulary, profile_documents, profile_rows, pr
 from app.search.query import KM_PER_DEGREE, NEED_KINDS, Hit, SearchResults
 from app.search.sqlite_tables import DROP, SCHEMA, STATE, distance2, execute, fts_phrase, has_any, ints
 from app.search.text import MIN_FUZZY_LENGTH, query_stems, within_one_edit
+from app.search.vocabulary import highlight_stems, query_groups
 
 # bm25 column weights, in the FTS table's column order (title, summary, body, places, skills).
 COLUMN_WEIGHTS = tuple(float(w) for w in matching.TEXT_WEIGHTS.values())
@@ -77,11 +79,32 @@ class SqliteBackend(SearchBackend):
     def fts_expression(self, stems):
         return " AND ".join(self._expand(s) for s in stems)
 
-    def _where(self, query, stems, *, ranked):
+    def _typed_expression(self, group):
+        return self.fts_expression(group.typed.stems)
+
+    def _group_expression(self, group):
+        """A group matches its stems as typed (prefix and typo rules) or any alternative: another
+        language's variant or a Latin word's Cyrillic reading, as a phrase whose last word is a prefix."""
+        typed = self._typed_expression(group)
+        if not group.expanded:
+            return typed
+        others = [fts_phrase(" ".join(a.stems)) + " *" for a in group.alternatives[1:]]
+        return "(" + " OR ".join([f"({typed})", *others]) + ")"
+
+    def match_expressions(self, groups):
+        """The FTS5 expression of a query's groups, and the one matching its words as typed only
+        (None when nothing was expanded): exact-language matches rank first."""
+        match = " AND ".join(self._group_expression(g) for g in groups)
+        exact = " AND ".join(self._typed_expression(g) for g in groups) if any(g.expanded for g in groups) else None
+        return match, exact
+
+    def _where(self, query, groups, *, ranked):
         """SQL conditions on search_projects p, their parameters and expanding parameter names."""
         conditions, params, expanding = [], {}, []
-        if stems:
-            params["match"] = self.fts_expression(stems)
+        if groups:
+            params["match"], exact = self.match_expressions(groups)
+            if exact and ranked:
+                params["exact"] = exact
             if not ranked:  # ranked searches join the matches instead (see search)
                 conditions.append("p.project_id IN (SELECT rowid FROM search_projects_fts "
                                   "WHERE search_projects_fts MATCH :match)")
@@ -127,20 +150,28 @@ class SqliteBackend(SearchBackend):
         if query.sort == "funding":
             return "m.funding_progress IS NULL, m.funding_progress DESC, m.published_at DESC, m.project_id DESC"
         if ranked:
-            return "m.rank, m.published_at DESC, m.project_id DESC"
+            return "m.exact DESC, m.rank, m.published_at DESC, m.project_id DESC"
         return "m.published_at DESC, m.project_id DESC"
 
     def search(self, query):
-        stems = query_stems(query.q)
-        ranked = bool(stems) and query.sort == "relevance"
-        where, params, expanding = self._where(query, stems, ranked=ranked)
+        groups = query_groups(query.q or "")
+        ranked = bool(groups) and query.sort == "relevance"
+        where, params, expanding = self._where(query, groups, ranked=ranked)
         columns = ("p.project_id, p.region_id, p.district_id, p.sector_id, p.status, p.kinds, p.published_at, "
                    "p.funding_progress, p.lat, p.lon")
         if ranked:
+            # A match in the language typed ranks above a translated one (bm25 weighs no term), and
+            # among them by the words as typed alone: what they rank by without the vocabulary.
+            exact, rank, is_exact, join = "", "h.rank", "1", ""
+            if "exact" in params:
+                exact = f""",
+                          x AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_projects_fts
+                              WHERE search_projects_fts MATCH :exact)"""
+                rank, is_exact, join = "coalesce(x.rank, h.rank)", "x.id IS NOT NULL", "LEFT JOIN x ON x.id = h.id"
             matches = f"""h AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_projects_fts
-                              WHERE search_projects_fts MATCH :match),
-                          m AS MATERIALIZED (SELECT {columns}, h.rank FROM h
-                              JOIN search_projects p ON p.project_id = h.id WHERE {where})"""
+                              WHERE search_projects_fts MATCH :match){exact},
+                          m AS MATERIALIZED (SELECT {columns}, {rank} AS rank, {is_exact} AS exact FROM h
+                              JOIN search_projects p ON p.project_id = h.id {join} WHERE {where})"""
         else:
             matches = f"m AS MATERIALIZED (SELECT {columns}, 0 AS rank FROM search_projects p WHERE {where})"
         parts = [
@@ -171,7 +202,7 @@ class SqliteBackend(SearchBackend):
             elif number:
                 facets[kind][value if kind in ("status", "kind") else int(value)] = number
         return SearchResults(total=total, hits=[hit for _, hit in sorted(hits, key=lambda h: h[0])],
-                             facets=facets, query_stems=tuple(stems))
+                             facets=facets, query_stems=tuple(highlight_stems(query.q or "")))
 
     def project_documents(self, ids):
         return tables.documents("project", ids)
