@@ -85,6 +85,10 @@ KINDS = {
     "question_late": Kind(_l("A question waits past its due date"), _l("A question on “%(title)s” is waiting for your answer past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions"),
     "question_escalated": Kind(_l("A question is unanswered past its due date (moderators)"), _l("A question to %(addressee)s on “%(title)s” is unanswered past its due date."), "projects.detail", ("project_id",), group=_DIALOGUE, anchor="questions", audience="moderator"),
     "message_received": Kind(_l("A new private message"), _l("New message from %(sender)s."), "messages.thread", ("thread_id",), group=_DIALOGUE),
+    # missions: itinerary
+    "mission_arrival_given": Kind(_l("A mission volunteer gives or changes their arrival"), _l("%(member)s arrives for “%(title)s” on %(arrives_on)s at %(time)s, flight %(flight)s, at %(airport)s."), "missions.itinerary", ("volunteer_id",), group=_LSG, audience="official"),
+    "mission_in_14_days": Kind(_l("A mission I volunteer for starts in two weeks"), _l("“%(title)s” starts on %(starts_on)s: check your itinerary and give your arrival."), "missions.itinerary", ("volunteer_id",), group=_MINE),
+    "mission_in_3_days": Kind(_l("A mission I volunteer for starts in three days"), _l("“%(title)s” starts on %(starts_on)s: your itinerary and the coordinator's contact."), "missions.itinerary", ("volunteer_id",), group=_MINE),
 }
 
 
