@@ -17,12 +17,13 @@ from types import SimpleNamespace
 from PIL import Image
 
 from app.extensions import db
-from app.models import Municipality, NeedKind, ProfileSkill, Role, Skill
+from app.models import MissionKind, Municipality, NeedKind, ProfileSkill, Role, Skill
 from app.payments import start_card_pledge
 from app.search.query import SearchQuery
 from app.services import messages, ministries, notifications, pledges, profiles, projects, questions
 
 from app.services import payment_details
+from app.services.missions.core import start_mission
 from app.services import search as search_service
 from app.worker import drain
 from tests.factories import jpeg_upload, make_lsg, make_membership, make_official, make_project, make_user
@@ -207,4 +208,15 @@ def build_world(*, card_payments=True):
 
     # ---- payment references (issue 12, section 2): what an official types to find a pledge
     ids.update(ref_pending_withdraw=pending_withdraw.payment_ref)
+
+    # ---- missions: itinerary (issue 13, section 4): LSG 1's engineers' week run as a mission, with
+    # member A accepted on it (her itinerary, calendar file and the team)
+    week_1 = draft(official_1, lsg_1, "Engineers' week", publish=True)
+    mission_offer_a = pledges.offer_skill(member_a, _need(week_1, NeedKind.SKILL), starts_on=SKILL_WINDOW[0],
+                                          ends_on=SKILL_WINDOW[1])
+    pledges.accept_offer(official_1, mission_offer_a)
+    week_mission = start_mission(official_1, week_1, kind=db.session.scalar(db.select(MissionKind).filter_by(
+        code="surgery_week")), starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    db.session.commit()
+    ids.update(itinerary_mission=week_mission.id, itinerary_a=week_mission.volunteers[0].id)
     return SimpleNamespace(users=users, ids=ids)
