@@ -15,14 +15,14 @@ def _page(plan, form, status=200):
                            language_name=language_name), status
 
 
-@bp.get("/missions/volunteers/<int:volunteer_id>")
+@bp.get("/missions/volunteers/<id:volunteer_id>")
 @login_required
 def itinerary(volunteer_id):
     plan = service.itinerary(current_user, volunteer_id)
     return _page(plan, ArrivalForm.of(plan.volunteer) if plan.can_edit_arrival else None)
 
 
-@bp.post("/missions/volunteers/<int:volunteer_id>/arrival")
+@bp.post("/missions/volunteers/<id:volunteer_id>/arrival")
 @login_required
 def edit_arrival(volunteer_id):
     plan = service.itinerary(current_user, volunteer_id, editing=True)
@@ -37,7 +37,7 @@ def edit_arrival(volunteer_id):
     return _page(service.itinerary(current_user, volunteer_id), form, outcome.status)
 
 
-@bp.get("/missions/volunteers/<int:volunteer_id>.ics")
+@bp.get("/missions/volunteers/<id:volunteer_id>.ics")
 @login_required
 def calendar(volunteer_id):
     text = service.calendar_file(current_user, volunteer_id)
@@ -45,7 +45,7 @@ def calendar(volunteer_id):
                     headers={"Content-Disposition": f"attachment; filename=mission-{volunteer_id}.ics"})
 
 
-@bp.get("/missions/<int:mission_id>/team")
+@bp.get("/missions/<id:mission_id>/team")
 @login_required
 def team(mission_id):
     return render_template("missions/itinerary/team.html", team=service.team(current_user, mission_id))
