@@ -302,4 +302,15 @@ def build_world(*, card_payments=True):
     db.session.commit()
     ids.update(mission_project=mission_project.id, mission_volunteer=ended_mission.volunteers[0].id,
                certificate_code=certificate.code)
+
+    # ---- missions: itinerary (issue 13, section 4): LSG 1's engineers' week run as a mission, with
+    # member A accepted on it (her itinerary, calendar file and the team)
+    week_1 = draft(official_1, lsg_1, "Engineers' week", publish=True)
+    mission_offer_a = pledges.offer_skill(member_a, _need(week_1, NeedKind.SKILL), starts_on=SKILL_WINDOW[0],
+                                          ends_on=SKILL_WINDOW[1])
+    pledges.accept_offer(official_1, mission_offer_a)
+    week_mission = start_mission(official_1, week_1, kind=db.session.scalar(db.select(MissionKind).filter_by(
+        code="surgery_week")), starts_on=SKILL_WINDOW[0], ends_on=SKILL_WINDOW[1])
+    db.session.commit()
+    ids.update(itinerary_mission=week_mission.id, itinerary_a=week_mission.volunteers[0].id)
     return SimpleNamespace(users=users, ids=ids)

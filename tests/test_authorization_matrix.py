@@ -780,6 +780,23 @@ MATRIX = [
          Target("/certificates", wants(**PUBLIC_GET), "the lookup form"),
          Target("/certificates?code={certificate_code}", wants(go("/certificates/"), visitor=go("/certificates/")),
                 "member A's certificate, by its code")),
+
+    # ------------------------------------------------------------ missions: itinerary (issue 13, section 4)
+    # A volunteer's itinerary and calendar file: theirs and the mission's officials'; to anyone else
+    # they do not exist. Only the volunteer writes their arrival. The team: its volunteers and officials.
+    rows("missions.itinerary", "GET",
+         Target("/missions/volunteers/{itinerary_a}", wants(MISSING, member_a=OK, official_1=OK),
+                "member A's itinerary on LSG 1's mission"),
+         Target(f"/missions/volunteers/{NO_ID}", wants(MISSING), "no volunteer")),
+    row("missions.calendar", "GET", "/missions/volunteers/{itinerary_a}.ics", others=MISSING, member_a=OK,
+        official_1=OK, object="member A's calendar file"),
+    row("missions.edit_arrival", "POST", "/missions/volunteers/{itinerary_a}/arrival",
+        data={"flight_number": "KC 109", "arrives_at": "2027-05-09T06:35", "arrival_airport": "FRU",
+              "needs_pickup": "y", "name_in_team": "y"},
+        others=MISSING, member_a=go("/missions/volunteers/"), official_1=DENIED, object="member A's arrival"),
+    rows("missions.team", "GET",
+         Target("/missions/{itinerary_mission}/team", wants(member_a=OK, official_1=OK), "LSG 1's mission"),
+         Target(f"/missions/{NO_ID}/team", wants(MISSING), "no mission")),
 ]
 
 

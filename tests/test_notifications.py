@@ -188,7 +188,7 @@ def test_every_kind_has_words_a_label_and_a_link(app):
     for name, kind in notifications.KINDS.items():
         assert str(kind.label) and str(kind.text)
         with app.test_request_context():
-            notification = Notification(user=member, kind=name, params={"project_id": 1, "pledge_id": 1, "thread_id": 1, "lsg_id": 1})
+            notification = Notification(user=member, kind=name, params={"project_id": 1, "pledge_id": 1, "thread_id": 1, "lsg_id": 1, "volunteer_id": 1})
             assert notifications.link_of(notification).startswith("/")
             assert notifications.text_of(notification)  # missing params: still something to read
 

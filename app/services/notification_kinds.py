@@ -81,4 +81,8 @@ KINDS = {
     "permit_granted_officials": Kind(_l("A volunteer's permission to practise is granted"), _l("The permission to practise for %(member)s (%(skill)s) on “%(title)s” was granted: %(reason)s"), "missions.volunteers", ("project_id",), group=_LSG, audience="official"),
     "permit_refused_officials": Kind(_l("A volunteer's permission to practise is refused"), _l("The permission to practise for %(member)s (%(skill)s) on “%(title)s” was refused: %(reason)s"), "missions.volunteers", ("project_id",), group=_LSG, audience="official"),
     "volunteer_confirmed": Kind(_l("I am confirmed for a mission's dates"), _l("You are confirmed on “%(title)s” for %(starts_on)s – %(ends_on)s."), "projects.detail", ("project_id",), group=_MINE, anchor="mission-heading"),
+    # missions: itinerary
+    "mission_arrival_given": Kind(_l("A mission volunteer gives or changes their arrival"), _l("%(member)s arrives for “%(title)s” on %(arrives_on)s at %(time)s, flight %(flight)s, at %(airport)s."), "missions.itinerary", ("volunteer_id",), group=_LSG, audience="official"),
+    "mission_in_14_days": Kind(_l("A mission I volunteer for starts in two weeks"), _l("“%(title)s” starts on %(starts_on)s: check your itinerary and give your arrival."), "missions.itinerary", ("volunteer_id",), group=_MINE),
+    "mission_in_3_days": Kind(_l("A mission I volunteer for starts in three days"), _l("“%(title)s” starts on %(starts_on)s: your itinerary and the coordinator's contact."), "missions.itinerary", ("volunteer_id",), group=_MINE),
 }

@@ -3,7 +3,9 @@
 - Offline pledges of money unconfirmed for PLEDGE_CONFIRM_REMINDER_DAYS: to the LSG's officials,
   one notification per project with the count; still unconfirmed at PLEDGE_ESCALATE_DAYS: to the
   moderators, the same way.
-- An accepted skill offer whose days start within MISSION_REMINDER_DAYS: to its volunteer.
+- An accepted skill offer whose days start within MISSION_REMINDER_DAYS: to its volunteer, unless
+  its project is run as a mission: then its volunteers are told 14 and 3 days before the mission's
+  first day (MISSION_VOLUNTEER_REMINDERS), with a link to their itinerary.
 - A public, unfinished project with no update for UPDATE_REMINDER_DAYS (and not yet "silent",
   app/services/projects/updates.py, STALE_AFTER): to its officials.
 
@@ -17,13 +19,15 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Need, Pledge, PledgeKind, PledgeStatus, Project, ReminderSent, UPDATABLE_STATUSES
+from app.models import Mission, Need, Pledge, PledgeKind, PledgeStatus, Project, ReminderSent, UPDATABLE_STATUSES
 from app.models._common import utcnow
 from app.services.notifications import date_param, localized, moderators, notify, notify_all, officials_of
 from app.services.pledges.making import OFFLINE_METHODS
 from app.services.projects.updates import STALE_AFTER
 
 PENDING = "pending"  # the occasion of a pledge's reminders: it waits for confirmation
+# A mission's volunteers are told this many days (or fewer, for a late run) before its first day.
+MISSION_VOLUNTEER_REMINDERS = (("mission_in_3_days", 3), ("mission_in_14_days", 14))
 
 
 def _told(kind, entity, entity_id, occasion):
@@ -91,7 +95,8 @@ def remind_missions():
     offers = db.session.scalars(
         db.select(Pledge).join(Need, Pledge.need_id == Need.id).join(Project, Pledge.project_id == Project.id)
         .where(Pledge.kind == PledgeKind.SKILL, Pledge.status == PledgeStatus.ACCEPTED,
-               Project.status.in_(UPDATABLE_STATUSES), starts >= today, starts <= horizon)
+               Project.status.in_(UPDATABLE_STATUSES), starts >= today, starts <= horizon,
+               ~db.select(Mission.id).where(Mission.project_id == Pledge.project_id).exists())
         .order_by(Pledge.id)).all()
     told = 0
     for offer in offers:
@@ -99,6 +104,32 @@ def remind_missions():
         if _record("mission_soon", "pledge", offer.id, starts_on.isoformat()):
             told += notify(offer.member, "mission_soon", project=offer.project, pledge_id=offer.id,
                            need=_need_name(offer.need), starts_on=date_param(starts_on)) is not None
+    return told
+
+
+def _mission_reminder(days_left):
+    """The kind due ``days_left`` before the first day (the nearest occasion), or None."""
+    return next((kind for kind, days in MISSION_VOLUNTEER_REMINDERS if days_left <= days), None)
+
+
+def remind_mission_volunteers():
+    """Each accepted volunteer of a mission starting within 14 days: once at 14 days, once at 3,
+    per start date (a mission moved to other dates tells them again)."""
+    today = utcnow().date()
+    horizon = today + timedelta(days=max(days for _kind, days in MISSION_VOLUNTEER_REMINDERS))
+    missions = db.session.scalars(
+        db.select(Mission).join(Project, Mission.project_id == Project.id)
+        .where(Project.status.in_(UPDATABLE_STATUSES), Mission.starts_on >= today, Mission.starts_on <= horizon)
+        .order_by(Mission.id)).all()
+    told = 0
+    for mission in missions:
+        kind = _mission_reminder((mission.starts_on - today).days)
+        for volunteer in mission.volunteers:
+            if volunteer.pledge.status != PledgeStatus.ACCEPTED:
+                continue
+            if _record(kind, "mission_volunteer", volunteer.id, mission.starts_on.isoformat()):
+                told += notify(volunteer.pledge.member, kind, project=mission.project, volunteer_id=volunteer.id,
+                               starts_on=date_param(mission.starts_on)) is not None
     return told
 
 
@@ -122,4 +153,4 @@ def remind_updates():
 
 def send_reminders():
     """The scheduled task: every kind of reminder that is due; returns how many people were told."""
-    return remind_waiting_pledges() + remind_missions() + remind_updates()
+    return remind_waiting_pledges() + remind_missions() + remind_mission_volunteers() + remind_updates()
