@@ -5,8 +5,8 @@ import stat
 import pytest
 
 from app.extensions import db
-from app.models import (AuditEvent, District, Lsg, LsgMembership, MembershipStatus, Project, ProjectStatus,
-                        Region, Role, User)
+from app.models import (AuditEvent, District, Lsg, LsgMembership, MembershipStatus, MissionVolunteer, Project,
+                        ProjectStatus, Region, Role, User)
 from tests.factories import make_user
 
 
@@ -125,3 +125,24 @@ def test_demo_replaces_a_file_left_by_an_earlier_database(runner, instance_dir):
     assert "old-password" not in stale.read_text(encoding="utf-8")
     assert _printed_credentials(stale.read_text(encoding="utf-8")) == _printed_credentials(result.output)
     assert stat.S_IMODE(os.stat(stale).st_mode) == 0o600
+
+
+def test_demo_has_a_mission_being_organised(runner, client):
+    """The Nookat children's surgery week: checklist nearly ready and signed, patients counted, and
+    Aibek's itinerary with his permission granted and his flight; the At-Bashy week stays a plain
+    project for a new user to turn into a mission."""
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    week = db.session.scalar(db.select(Project).filter_by(title="Балдар хирургиясы жумасы: Ноокат райондук ооруканасы"))
+    page = client.get(f"/projects/{week.id}").get_data(as_text=True)
+    assert "10 of 12 items ready" in page and "Site ready" in page
+    assert "85 patients screened, 28 waiting for surgery" in page
+    assert "+996 3230 5 01 02" not in page  # the coordinator's phone is for the volunteers only
+    at_bashy = db.session.scalar(db.select(Project).filter_by(title="Хирургиялык жума: Ат-Башы райондук ооруканасы"))
+    assert "mission-heading" not in client.get(f"/projects/{at_bashy.id}").get_data(as_text=True)
+
+    credentials = _printed_credentials(result.output)
+    client.post("/auth/login", data={"email": "aibek@birge.example", "password": credentials["aibek@birge.example"]})
+    volunteer = db.session.scalar(db.select(MissionVolunteer))
+    itinerary = client.get(f"/missions/volunteers/{volunteer.id}").get_data(as_text=True)
+    assert "SU1880" in itinerary and "+996 3230 5 01 02" in itinerary

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Municipality, Role, User
 from app.services.accounts import register_user
 from app.services.demo_dialogue import load_demo_dialogue, load_demo_trust
+from app.services.demo_missions import load_demo_missions
 from app.services.demo_projects import load_demo_pledges, load_demo_projects
 from app.services.memberships import approve_membership, request_membership
 from app.services.reference import add_lsg
@@ -81,4 +82,5 @@ def load_demo_data():
     load_demo_pledges(admin, moderator, members, officials, created)
     load_demo_dialogue(admin, moderator, members, officials, created)
     load_demo_trust(moderator, officials)
+    load_demo_missions(moderator, members, officials)
     return credentials
