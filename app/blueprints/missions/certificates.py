@@ -15,7 +15,7 @@ from app.services.projects import get_project
 
 
 def _lookup_limit():
-    return current_app.config.get("CERTIFICATE_LOOKUP_RATE_LIMIT", "30 per minute")
+    return current_app.config["CERTIFICATE_LOOKUP_RATE_LIMIT"]
 
 
 @bp.route("/projects/<id:project_id>/mission/hours", methods=["GET", "POST"])
