@@ -60,6 +60,32 @@ ACTION_LABELS = {
     "payment_details.rejected": _l("Payment details change rejected"),
     "wallet_kind.added": _l("Wallet kind added"),
     "wallet_kind.removed": _l("Wallet kind removed"),
+    "mission.started": _l("Project run as a mission"),
+    "mission.plan_changed": _l("Mission plan changed"),
+    "mission.item_added": _l("Checklist item added"),
+    "mission.item_changed": _l("Checklist item changed"),
+    "mission.item_removed": _l("Checklist item removed"),
+    "mission.signoff_requested": _l("Checklist sent to the ministry"),
+    "mission.item_sent_back": _l("Checklist item sent back"),
+    "mission.sent_back": _l("Checklist sent back"),
+    "mission.signed": _l("Site signed ready"),
+    "mission.signoff_withdrawn": _l("Site sign-off withdrawn"),
+    "project.mission_sent_back": _l("Mission checklist sent back"),
+    "project.mission_signed": _l("Mission site signed ready"),
+    "mission.permit_requested": _l("Permission to practise requested"),
+    "mission.permit_granted": _l("Permission to practise granted"),
+    "mission.permit_refused": _l("Permission to practise refused"),
+    "mission.volunteer_confirmed": _l("Volunteer confirmed for the dates"),
+    "mission.arrival_given": _l("Volunteer's arrival given"),
+    "mission.patients_counted": _l("Patients counted"),
+    "mission.reported": _l("Mission report published"),
+    "mission.hours_recorded": _l("Volunteer hours recorded"),
+    "mission.certificate_issued": _l("Certificate of volunteering issued"),
+    "mission_kind.added": _l("Mission kind added"),
+    "checklist_template.added": _l("Checklist template item added"),
+    "checklist_template.retired": _l("Checklist template item retired"),
+    "checklist_template.unretired": _l("Checklist template item offered again"),
+    "procedure.added": _l("Procedure added"),
 }
 
 TARGET_TYPES = [
@@ -74,6 +100,8 @@ TARGET_TYPES = [
     ("municipalities", _l("Municipalities")),
     ("lsg_payment_details", _l("Payment details")),
     ("wallet_kinds", _l("Wallet kinds")),
+    ("missions", _l("Missions")),
+    ("mission_volunteers", _l("Mission volunteers")),
 ]
 
 
