@@ -755,11 +755,13 @@ def build_queries(ids, n, rng):
     return [(category, make()) for category, make in (rng.choice(makers) for _ in range(n))]
 
 
-def raw_search(conn, query, match):
+def raw_search(conn, query, match, exact=None):
     """The same work as SqliteBackend.search, written by hand against the sqlite3 module: one
     statement that materializes the matching rows once (with bm25 when ranked by relevance), then
-    reads the page (a top-N sort), the total and every facet count from them. The MATCH expression
-    is precomputed from the same stems. Returns (total, [(id, score)], facets).
+    reads the page (a top-N sort), the total and every facet count from them. The MATCH
+    expressions are precomputed by the engine from the same query groups (SqliteBackend
+    .match_expressions: the expanded query, and the words as typed only when something was
+    expanded, whose matches rank first). Returns (total, [(id, score)], facets).
 
     It reads the embedded index's tables directly, so it must follow their layout (see SCHEMA in
     app/search/sqlite_backend.py): search_projects with kinds/skills as ",a,b," sets,
@@ -803,12 +805,24 @@ def raw_search(conn, query, match):
               "p.funding_progress, p.lat, p.lon"
     if ranked:
         weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
-        cte = f"""h AS MATERIALIZED (SELECT rowid AS id, bm25(search_projects_fts, {weights}) AS rank
-                                     FROM search_projects_fts WHERE search_projects_fts MATCH ?),
-                  m AS MATERIALIZED (SELECT {columns}, h.rank FROM h JOIN search_projects p ON p.project_id = h.id
-                                     WHERE {where})"""
-        params = [match, *params]
-        order = "m.rank, m.published_at DESC, m.project_id DESC"
+        bm25 = f"bm25(search_projects_fts, {weights})"
+        if exact:
+            cte = f"""h AS MATERIALIZED (SELECT rowid AS id, {bm25} AS rank
+                                         FROM search_projects_fts WHERE search_projects_fts MATCH ?),
+                      x AS MATERIALIZED (SELECT rowid AS id, {bm25} AS rank
+                                         FROM search_projects_fts WHERE search_projects_fts MATCH ?),
+                      m AS MATERIALIZED (SELECT {columns}, coalesce(x.rank, h.rank) AS rank,
+                                                x.id IS NOT NULL AS exact
+                                         FROM h JOIN search_projects p ON p.project_id = h.id
+                                         LEFT JOIN x ON x.id = h.id WHERE {where})"""
+            params = [match, exact, *params]
+        else:
+            cte = f"""h AS MATERIALIZED (SELECT rowid AS id, {bm25} AS rank
+                                         FROM search_projects_fts WHERE search_projects_fts MATCH ?),
+                      m AS MATERIALIZED (SELECT {columns}, h.rank, 1 AS exact FROM h
+                                         JOIN search_projects p ON p.project_id = h.id WHERE {where})"""
+            params = [match, *params]
+        order = "m.exact DESC, m.rank, m.published_at DESC, m.project_id DESC"
     else:
         cte = f"m AS MATERIALIZED (SELECT {columns}, 0 AS rank FROM search_projects p WHERE {where})"
         order = "m.published_at DESC, m.project_id DESC"
@@ -848,20 +862,21 @@ def raw_search(conn, query, match):
 def run_search_bench(app, db_path, n_queries, seed, profile=False):
     from app.extensions import db
     from app.search import backend
-    from app.search.text import query_stems
+    from app.search.vocabulary import query_groups
 
     rng = random.Random(seed + 1)
     with app.app_context():
         ids = reference_ids()
         queries = build_queries(ids, n_queries, rng)
         engine = backend()
-        # The MATCH expression for the raw side, computed once per distinct query text outside the
-        # timings (plain prefix terms, or for a typo the indexed words one edit away).
+        # The MATCH expressions for the raw side, computed once per distinct query text outside the
+        # timings, from the groups the engine expands the query into (translations, Latin readings;
+        # prefix terms, or for a typo the indexed words one edit away).
         matches = {}
         for _, q in queries:
             if q.q not in matches:
-                stems = query_stems(q.q)
-                matches[q.q] = engine.fts_expression(stems) if stems else None
+                groups = query_groups(q.q or "")
+                matches[q.q] = engine.match_expressions(groups) if groups else (None, None)
         db.session.remove()
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
 
@@ -872,12 +887,12 @@ def run_search_bench(app, db_path, n_queries, seed, profile=False):
 
         def timed_raw(q):
             started = time.perf_counter()
-            result = raw_search(conn, q, matches[q.q])
+            result = raw_search(conn, q, *matches[q.q])
             return time.perf_counter() - started, result
 
         for _, q in queries[:50]:  # warm-up: page cache, statement caches
             engine.search(q)
-            raw_search(conn, q, matches[q.q])
+            raw_search(conn, q, *matches[q.q])
 
         b_times, r_times, by_category, mismatches = [], [], {}, []
         for i, (category, q) in enumerate(queries):

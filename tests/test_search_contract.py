@@ -347,3 +347,55 @@ def test_things_projects_ask_for_are_found_in_every_language(world):
     assert found(SearchQuery(q="teplitsa")) == [p["greenhouse"]]
     assert found(SearchQuery(q="greenhouse")) == [p["greenhouse"]]
     assert set(found(SearchQuery(q="mektep"))) >= {p["school_ky"], p["school_ru"], p["solar_ky"]}
+
+
+# ---- issue 15: no typo tolerance where the words as typed are found (Elasticsearch noise)
+
+NOISE_PROJECTS = {
+    # key: (official of, title, summary, sector); each is one letter away from a query below
+    "seats": ("water", "Теплица на сто мест", "Места для рассады круглый год.", "agriculture"),
+    "progress": ("water", "Ход работ на стадионе", "Ход строительства стадиона.", "culture_sport"),
+    "fridge": ("school_en", "A fridge for the health post", "A new fridge keeps vaccines cold.", "health"),
+}
+
+
+def _noise_projects(world):
+    made = {}
+    for key, (of, title, summary, sector) in NOISE_PROJECTS.items():
+        official = world.officials[of]
+        made[key] = publish(official, official.memberships[0].lsg, moderator=world.moderator, title=title,
+                            summary=summary, sector=sector).id
+    settle()
+    return made
+
+
+@pytest.mark.own_index  # changes what Elasticsearch holds
+def test_a_word_found_as_typed_brings_no_word_one_letter_away(world):
+    p = _noise_projects(world)
+    assert found(SearchQuery(q="мост")) == ids(world, "bridge_ru", "bridge_ky")  # not "мест"
+    assert p["progress"] not in found(SearchQuery(q="вода"))  # "ход" is one letter from "вод"
+    assert found(SearchQuery(q="вода"))[:1] == ids(world, "water")
+    assert p["fridge"] not in found(SearchQuery(q="bridge"))
+    assert found(SearchQuery(q="fridge")) == [p["fridge"]]
+    # A typo is still forgiven where the word as typed is nowhere.
+    assert found(SearchQuery(q="водапровод"))[:1] == ids(world, "water")
+    assert found(SearchQuery(q="Kyzyl-Sou school"))[:1] == ids(world, "school_en")
+    assert found(SearchQuery(q="теплицу"))[:1] == [p["seats"]]
+
+
+@pytest.mark.own_index  # changes what Elasticsearch holds
+def test_a_title_match_ranks_above_a_skill_name_only_match(world):
+    # "строитель" begins a word of the first title («Строительство»), and is a whole word of the
+    # second project's skill only («Инженер-строитель»): the title weighs more, as a prefix too.
+    official = world.officials["bridge_ru"]
+    lsg = official.memberships[0].lsg
+    titled = publish(official, lsg, moderator=world.moderator, title="Строительство спортзала",
+                     summary="Новый спортзал для школьников района.", sector="culture_sport")
+    skilled = publish(official, lsg, moderator=world.moderator, title="Спортзал для района",
+                      summary="Нужна помощь мастеров.", sector="culture_sport", skill="civil_engineer",
+                      dates=(date(2027, 7, 1), date(2027, 7, 10)))
+    settle()
+    for words in ("строитель", "строителя"):
+        results = found(SearchQuery(q=words))
+        assert titled.id in results and skilled.id in results
+        assert results.index(titled.id) < results.index(skilled.id)

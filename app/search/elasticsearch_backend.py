@@ -18,30 +18,13 @@ from app.search import matching
 from app.search.backend import DocumentRefused, ReindexRunning, SearchBackend, SearchUnavailable
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
 from app.search.elasticsearch_mappings import MAPPINGS, SOURCES, UNAVAILABLE, PlainJsonNode
+from app.search.elasticsearch_query import (constant, filters, home_clauses, known_prefixes_query, overlap, sort,
+                                            text_query, typed_stems, unknown_stems)
 from app.search.query import Hit, SearchResults
-from app.search.text import query_stems, stem
-from app.search.vocabulary import highlight_stems, query_groups
+from app.search.text import query_stems
+from app.search.vocabulary import highlight_stems
 
 BATCH = 500
-
-
-def _constant(query, boost):
-    return {"constant_score": {"filter": query, "boost": boost}}
-
-
-def _home_clauses(place, fields):
-    """Constant scores that add up to the weight of the closest home tie."""
-    clauses = []
-    for (level, weight), value, field in zip(matching.increments(matching.HOME_LEVELS), place, fields):
-        if value:
-            clauses.append(_constant({"term": {field: value}}, weight))
-    return clauses
-
-
-def _overlap(field, windows):
-    return {"bool": {"should": [
-        {"range": {field: {"gte": start, "lte": end, "relation": "intersects"}}} for start, end in windows
-    ], "minimum_should_match": 1}}
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -170,63 +153,22 @@ class ElasticsearchBackend(SearchBackend):
         except UNAVAILABLE as error:
             raise SearchUnavailable(str(error)) from error
 
-    @staticmethod
-    def _word_clause(word):
-        fields = [f"{name}.{lang}^{weight}" for name, weight in matching.TEXT_WEIGHTS.items()
-                  for lang in ("ru", "en")]
-        return {"bool": {"should": [
-            {"prefix": {"stems": stem(word)}},
-            {"multi_match": {"query": word, "fields": fields, "fuzziness": "AUTO"}},
-        ], "minimum_should_match": 1}}
-
-    @classmethod
-    def _text_query(cls, text):
-        """One clause a group of the query (app/search/vocabulary.py): its words as typed, or any
-        alternative at the alternative's lower weight, so a match in the language typed ranks first."""
-        clauses = []
-        for group in query_groups(text or ""):
-            typed = [cls._word_clause(word) for word in group.typed.words]
-            if not group.expanded:
-                clauses.extend(typed)
-                continue
-            should = [typed[0] if len(typed) == 1 else {"bool": {"must": typed}}]
-            for alternative in group.alternatives[1:]:
-                phrase = " ".join(alternative.stems)
-                found = ({"prefix": {"stems": phrase}} if len(alternative.stems) == 1
-                         else {"match_phrase_prefix": {"stems": {"query": phrase}}})
-                should.append(_constant(found, alternative.weight))
-            clauses.append({"bool": {"should": should, "minimum_should_match": 1}})
-        return clauses
-
-    @staticmethod
-    def _filters(query):
-        filters = []
-        for name in ("region", "district", "municipality"):
-            if getattr(query, name):
-                filters.append({"term": {f"{name}_id": getattr(query, name)}})
-        for field, values in (("sector_id", query.sector), ("status", query.status),
-                              ("need_kinds", query.kind), ("skill_ids", query.skill), ("id", query.ids)):
-            if values:
-                filters.append({"terms": {field: list(values)}})
-        if query.origin and query.near:
-            lat, lon = query.origin
-            filters.append({"geo_distance": {"distance": f"{query.km}km", "location": {"lat": lat, "lon": lon}}})
-        return filters
-
-    def _sort(self, query, has_text):
-        if query.sort == "nearest" and query.origin:
-            lat, lon = query.origin
-            return [{"_geo_distance": {"location": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}},
-                    {"id": "desc"}]
-        if query.sort == "funding":
-            return [{"funding_progress": {"order": "desc", "missing": "_last"}}, {"published_at": "desc"},
-                    {"id": "desc"}]
-        if query.sort == "relevance" and has_text:
-            return [{"_score": "desc"}, {"published_at": "desc"}, {"id": "desc"}]
-        return [{"published_at": "desc"}, {"id": "desc"}]
+    def _unknown_stems(self, text):
+        """The typed stems no indexed word begins with: only those may match a word one letter
+        away (one small request, and none for a query without words)."""
+        stems = typed_stems(text)
+        if not stems:
+            return set()
+        try:
+            response = self.client.search(index=self.alias("project"), **known_prefixes_query(stems))
+        except NotFoundError:
+            return set()
+        except UNAVAILABLE as error:
+            raise SearchUnavailable(str(error)) from error
+        return unknown_stems(stems, response)
 
     def search(self, query):
-        must = self._text_query(query.q)
+        must = text_query(query.q, self._unknown_stems(query.q))
         aggregations = {
             "region": {"terms": {"field": "region_id", "size": 50}},
             "district": {"terms": {"field": "district_id", "size": 200}},
@@ -237,8 +179,8 @@ class ElasticsearchBackend(SearchBackend):
         }
         response = self._search(
             "project",
-            query={"bool": {"must": must or [{"match_all": {}}], "filter": self._filters(query)}},
-            aggs=aggregations if query.with_facets else None, sort=self._sort(query, bool(must)), from_=query.offset, size=query.per_page,
+            query={"bool": {"must": must or [{"match_all": {}}], "filter": filters(query)}},
+            aggs=aggregations if query.with_facets else None, sort=sort(query, bool(must)), from_=query.offset, size=query.per_page,
             track_total_hits=True, source=False,
         )
         facets = {
@@ -259,7 +201,7 @@ class ElasticsearchBackend(SearchBackend):
     @staticmethod
     def _document(source):
         return {k: v for k, v in source.items()
-                if k not in ("stems", "title_stems", "location", "need_windows", "availability")}
+                if not k.endswith("stems") and k not in ("location", "need_windows", "availability")}
 
     def suggest(self, prefix, *, limit=8):
         stems = query_stems(prefix)
@@ -281,25 +223,25 @@ class ElasticsearchBackend(SearchBackend):
         should = []
         if subject.skill_ids:
             anchors.append({"terms": {"skill_ids": list(subject.skill_ids)}})
-            should.append(_constant({"terms": {"skill_ids": list(subject.skill_ids)}}, w["skill"]))
+            should.append(constant({"terms": {"skill_ids": list(subject.skill_ids)}}, w["skill"]))
             if subject.verified_skill_ids:
-                should.append(_constant({"terms": {"skill_ids": list(subject.verified_skill_ids)}},
+                should.append(constant({"terms": {"skill_ids": list(subject.verified_skill_ids)}},
                                         w["skill_verified"] - w["skill"]))
             if subject.windows:
-                should.append(_constant({"nested": {"path": "need_windows", "query": {"bool": {"filter": [
+                should.append(constant({"nested": {"path": "need_windows", "query": {"bool": {"filter": [
                     {"terms": {"need_windows.skill_id": list(subject.skill_ids)}},
-                    _overlap("need_windows.dates", subject.windows),
+                    overlap("need_windows.dates", subject.windows),
                 ]}}}}, w["availability"]))
         if subject.region_id:
             anchors.append({"term": {"region_id": subject.region_id}})
-        should += _home_clauses((subject.region_id, subject.district_id, subject.municipality_id),
+        should += home_clauses((subject.region_id, subject.district_id, subject.municipality_id),
                                 ("region_id", "district_id", "municipality_id"))
         if subject.sector_ids:
             anchors.append({"terms": {"sector_id": list(subject.sector_ids)}})
-            should.append(_constant({"terms": {"sector_id": list(subject.sector_ids)}}, w["sector"]))
+            should.append(constant({"terms": {"sector_id": list(subject.sector_ids)}}, w["sector"]))
         if subject.languages:
-            should.append(_constant({"terms": {"languages": list(subject.languages)}}, w["language"]))
-        should.append(_constant({"range": {"published_at": {"gte": subject.fresh_since}}}, w["fresh"]))
+            should.append(constant({"terms": {"languages": list(subject.languages)}}, w["language"]))
+        should.append(constant({"range": {"published_at": {"gte": subject.fresh_since}}}, w["fresh"]))
         response = self._search("project", query={"bool": {
             "filter": [{"term": {"status": "open"}}, {"bool": {"should": anchors, "minimum_should_match": 1}}],
             "should": should,
@@ -309,19 +251,19 @@ class ElasticsearchBackend(SearchBackend):
     def match_profiles(self, subject, *, limit=20):
         w = matching.WEIGHTS
         should = [
-            _constant({"term": {"skill_ids": subject.skill_id}}, w["skill"]),
-            _constant({"term": {"verified_skill_ids": subject.skill_id}}, w["skill_verified"] - w["skill"]),
-            *_home_clauses((subject.region_id, subject.district_id, subject.municipality_id),
+            constant({"term": {"skill_ids": subject.skill_id}}, w["skill"]),
+            constant({"term": {"verified_skill_ids": subject.skill_id}}, w["skill_verified"] - w["skill"]),
+            *home_clauses((subject.region_id, subject.district_id, subject.municipality_id),
                            ("region_id", "district_id", "municipality_id")),
-            _constant({"range": {"updated_at": {"gte": subject.fresh_since}}}, w["fresh"]),
+            constant({"range": {"updated_at": {"gte": subject.fresh_since}}}, w["fresh"]),
         ]
         if subject.sector_id:
-            should.append(_constant({"term": {"sector_ids": subject.sector_id}}, w["sector"]))
+            should.append(constant({"term": {"sector_ids": subject.sector_id}}, w["sector"]))
         if subject.starts_on and subject.ends_on:
-            should.append(_constant(_overlap("availability", [(subject.starts_on, subject.ends_on)]),
+            should.append(constant(overlap("availability", [(subject.starts_on, subject.ends_on)]),
                                     w["availability"]))
         if subject.languages:
-            should.append(_constant({"terms": {"languages": list(subject.languages)}}, w["language"]))
+            should.append(constant({"terms": {"languages": list(subject.languages)}}, w["language"]))
         visible = {"bool": {"should": [
             {"term": {"visibility": "public"}},
             {"bool": {"filter": [{"term": {"visibility": "pledged_lsgs"}}, {"term": {"lsg_ids": subject.lsg_id}}]}},

@@ -47,7 +47,8 @@ PROJECT_MAPPING = {
         **{name: _text() for name in TEXT_WEIGHTS},
         # Snowball stems as the embedded engine stores them: prefix matches for Kyrgyz word forms.
         "stems": {"type": "text", "analyzer": "whitespace"},
-        "title_stems": {"type": "text", "analyzer": "whitespace"},
+        # The same field by field, for per-field weights (app/search/elasticsearch_query.py).
+        **{f"{name}_stems": {"type": "text", "analyzer": "whitespace"} for name in TEXT_WEIGHTS},
         "region_id": {"type": "integer"},
         "district_id": {"type": "integer"},
         "municipality_id": {"type": "integer"},
@@ -91,7 +92,7 @@ def project_source(document):
     return {
         **document,
         "stems": index_text(*(document[name] for name in TEXT_WEIGHTS)),
-        "title_stems": index_text(document["title"]),
+        **{f"{name}_stems": index_text(document[name]) for name in TEXT_WEIGHTS},
         "location": {"lat": document["lat"], "lon": document["lon"]},
         "need_windows": [{"skill_id": w["skill_id"], "dates": {"gte": w["starts_on"], "lte": w["ends_on"]}}
                          for w in document["skill_windows"]],
