@@ -48,6 +48,9 @@ ONE_LINE = {"facility_name", "facility_address", "coordinator_name", "coordinato
 NOTE_LIMIT = 2000
 ITEM_NAME_LIMIT = 200
 MAX_DAYS = 90
+# A mission's days lie in these years: outside them a date is a typing slip (and year 1 or 9999 breaks
+# the arithmetic of the arrival window and the calendar file).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 _PHONE = re.compile(r"\+?[0-9 ()-]{5,40}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -123,6 +126,10 @@ def _check_dates(starts_on, ends_on):
         raise InvalidInput(_("Give the mission's first day."), field="starts_on")
     if not isinstance(ends_on, date):
         raise InvalidInput(_("Give the mission's last day."), field="ends_on")
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(_("Give a date between %(first)d and %(last)d.", first=FIRST_DAY.year,
+                                 last=LAST_DAY.year), field=name)
     if ends_on < starts_on:
         raise InvalidInput(_("The last day cannot be before the first."), field="ends_on")
     if (ends_on - starts_on).days > MAX_DAYS:

@@ -1,0 +1,44 @@
+"""Defects found in the review of the missions code (issue 13): each test failed before its fix."""
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import MissionVolunteer, SignoffStatus
+from tests.missions_world import surgery_mission
+
+
+@pytest.fixture
+def mission_world(app):
+    return surgery_mission(surgeons=1)
+
+
+def volunteer(w):
+    return db.session.scalar(db.select(MissionVolunteer).filter_by(pledge_id=w.offers[0].id))
+
+
+def plan_data(w, **changes):
+    m = w.mission
+    data = {"starts_on": m.starts_on.isoformat(), "ends_on": m.ends_on.isoformat(), "facility_kind": "hospital",
+            "facility_name": "At-Bashy district hospital", "facility_address": "Lenin 1"}
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_mission_on_an_impossible_day_is_refused_not_a_500_later(app, client, login_as, mission_world, day):
+    # Found by probing the plan form: year 1 was saved, then the volunteer's arrival form crashed
+    # (OverflowError computing the earliest arrival, 7 days before the first day).
+    w = mission_world
+    login_as(w.official)
+    response = client.post(f"/projects/{w.project.id}/mission/plan", data=plan_data(w, starts_on=day, ends_on=day))
+    assert response.status_code == 422
+    assert "Give a date between" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert w.mission.starts_on.year not in (1, 9999)
+    v = volunteer(w)
+    login_as(w.surgeons[0])
+    arrival = (w.mission.starts_on - timedelta(days=1)).isoformat() + "T10:00"
+    response = client.post(f"/missions/volunteers/{v.id}/arrival",
+                           data={"flight_number": "KC109", "arrives_at": arrival, "arrival_airport": "FRU"})
+    assert response.status_code == 302
