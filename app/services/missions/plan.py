@@ -43,11 +43,16 @@ PLAN_LIMITS = {
     "pickup": 2000, "accommodation": 2000, "daily_schedule": 4000, "what_to_bring": 2000,
     "what_is_provided": 2000,
 }
+# The site the ministry signs "ready": changing any of these withdraws a sign-off.
+SITE_FIELDS = ("facility_kind", "facility_name", "facility_address", "lat", "lon")
 ONE_LINE = {"facility_name", "facility_address", "coordinator_name", "coordinator_role", "coordinator_phone",
             "coordinator_email", "interpreters_note"}
 NOTE_LIMIT = 2000
 ITEM_NAME_LIMIT = 200
 MAX_DAYS = 90
+# A mission's days lie in these years: outside them a date is a typing slip (and year 1 or 9999 breaks
+# the arithmetic of the arrival window and the calendar file).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 _PHONE = re.compile(r"\+?[0-9 ()-]{5,40}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -123,6 +128,10 @@ def _check_dates(starts_on, ends_on):
         raise InvalidInput(_("Give the mission's first day."), field="starts_on")
     if not isinstance(ends_on, date):
         raise InvalidInput(_("Give the mission's last day."), field="ends_on")
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(_("Give a date between %(first)d and %(last)d.", first=FIRST_DAY.year,
+                                 last=LAST_DAY.year), field=name)
     if ends_on < starts_on:
         raise InvalidInput(_("The last day cannot be before the first."), field="ends_on")
     if (ends_on - starts_on).days > MAX_DAYS:
@@ -169,6 +178,9 @@ def update_plan(official, mission, *, starts_on, ends_on, facility_kind, languag
     db.session.flush()
     if changed:
         record_event(official, "mission.plan_changed", mission.project, mission_id=mission.id, fields=changed)
+    site_changed = [name for name in changed if name in SITE_FIELDS]
+    if site_changed:
+        _withdraw_signoff(official, mission, fields=site_changed)
     return changed
 
 
@@ -214,11 +226,18 @@ def _status_changed(official, mission, item, before):
     label = localized(item.template_item) if item.template_item is not None else item.name
     notify_all([v.pledge.member for v in accepted_volunteers(mission)], "mission_item_changed",
                project=mission.project, item=label, status=_in_each_language(STATUS_NAMES[item.status]))
-    if mission.signoff_status == SignoffStatus.SIGNED and before == ItemStatus.READY:
-        mission.signoff_status = SignoffStatus.SUBMITTED
-        db.session.flush()
-        record_event(official, "mission.signoff_withdrawn", mission.project, mission_id=mission.id,
-                     item_id=item.id, status=item.status.value)
+    if before == ItemStatus.READY:
+        _withdraw_signoff(official, mission, item_id=item.id, status=item.status.value)
+
+
+def _withdraw_signoff(official, mission, **data):
+    """A signed site changed (an item no longer ready, a new item, another facility): the
+    checklist goes back to the ministry. Audited."""
+    if mission.signoff_status != SignoffStatus.SIGNED:
+        return
+    mission.signoff_status = SignoffStatus.SUBMITTED
+    db.session.flush()
+    record_event(official, "mission.signoff_withdrawn", mission.project, mission_id=mission.id, **data)
 
 
 def _in_each_language(lazy):
@@ -254,6 +273,7 @@ def add_item(official, mission, name):
     mission.items.append(item)
     db.session.flush()
     record_event(official, "mission.item_added", mission.project, mission_id=mission.id, item_id=item.id, name=name)
+    _withdraw_signoff(official, mission, item_id=item.id, status=item.status.value)
     return item
 
 
