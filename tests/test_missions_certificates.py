@@ -250,8 +250,8 @@ def test_another_member_cannot_open_someones_certificate(app, client, login_as, 
     volunteer = world.mission.volunteers[0]
     for user in (world.surgeons[1], make_user(), world.ministry_member):
         login_as(user)
-        assert client.get(f"/missions/volunteers/{volunteer.id}/certificate").status_code == 403
-        assert client.get(f"/missions/volunteers/{volunteer.id}/certificate.pdf").status_code == 403
+        assert client.get(f"/missions/volunteers/{volunteer.id}/certificate").status_code == 404
+        assert client.get(f"/missions/volunteers/{volunteer.id}/certificate.pdf").status_code == 404
     login_as(world.official)
     assert client.get(f"/missions/volunteers/{volunteer.id}/certificate").status_code == 200
 

@@ -45,7 +45,7 @@ def world(app):
 def _arrival(world, **fields):
     day = world.mission.starts_on - timedelta(days=1)
     data = {"flight_number": "kc 109", "arrives_at": f"{day.isoformat()}T06:35", "arrival_airport": "FRU",
-            "needs_pickup": "y", "name_in_team": "y"}
+            "needs_pickup": "y"}
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -131,21 +131,34 @@ def test_the_arrival_is_saved_normalised_and_the_officials_are_told(client, logi
     volunteer = world.volunteers[0]
     login_as(world.surgeons[0])
     response = client.post(f"/missions/volunteers/{volunteer.id}/arrival",
-                           data=_arrival(world, needs_pickup=None, name_in_team=None))
+                           data=_arrival(world, needs_pickup=None))
     assert response.status_code == 302
     saved = db.session.get(MissionVolunteer, volunteer.id)
     assert saved.flight_number == "KC109" and saved.arrival_airport == "FRU"
     assert saved.arrives_at == datetime.combine(world.mission.starts_on - timedelta(days=1), datetime.min.time()).replace(hour=6, minute=35)
-    assert saved.needs_pickup is False and saved.name_in_team is False
+    assert saved.needs_pickup is False
     told = db.session.scalars(db.select(Notification).filter_by(kind="mission_arrival_given")).all()
     assert [n.user_id for n in told] == [world.official.id]
     with force_locale("en"):
         text = notifications.text_of(told[0])
     assert "Dr Surgeon 1" in text and "KC109" in text and "06:35" in text and "FRU" in text
-    # The same arrival again (only the name's visibility changed): nobody is told twice.
+    # The same arrival again: nobody is told twice.
     client.post(f"/missions/volunteers/{volunteer.id}/arrival", data=_arrival(world, needs_pickup=None))
     assert db.session.scalar(db.select(db.func.count(Notification.id)).filter_by(kind="mission_arrival_given")) == 1
-    assert db.session.get(MissionVolunteer, volunteer.id).name_in_team is True
+
+
+def test_a_volunteer_without_a_flight_hides_their_name_from_the_team(client, login_as, world):
+    """Coming by road, with no flight to give: the name's visibility is its own form."""
+    hidden, other = world.volunteers[0], world.volunteers[1]
+    login_as(hidden.pledge.member)
+    response = client.post(f"/missions/volunteers/{hidden.id}/team-name", data={})
+    assert response.status_code == 302
+    assert db.session.get(MissionVolunteer, hidden.id).name_in_team is False
+    assert db.session.get(MissionVolunteer, hidden.id).flight_number == ""
+    login_as(other.pledge.member)
+    team = client.get(f"/missions/{world.mission.id}/team").get_data(as_text=True)
+    assert hidden.pledge.member.name not in team and other.pledge.member.name in team
+    assert client.post(f"/missions/volunteers/{hidden.id}/team-name", data={"name_in_team": "y"}).status_code == 404
 
 
 @pytest.mark.parametrize("fields, field, message", [

@@ -2,9 +2,12 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from app.extensions import db
-from app.models import MissionVolunteer, SignoffStatus
+from app.models import MissionVolunteer, Notification, Role, SignoffStatus
+from app.services import ministries, notifications
+from tests.factories import make_official, make_user
 from tests.missions_world import surgery_mission
 
 
@@ -85,3 +88,39 @@ def test_a_new_checklist_item_withdraws_the_site_sign_off(app, client, login_as,
     assert client.post(f"/missions/{w.mission.id}/items", data={"name": "Dialysis machine"}).status_code == 302
     db.session.expire_all()
     assert w.mission.signoff_status == SignoffStatus.SUBMITTED
+
+
+def test_an_official_who_is_a_ministry_member_is_not_asked_to_sign_their_own_site(app, client, login_as):
+    # The request notified every member of the signing ministry, also one who is an official of the
+    # LSG and may not sign it.
+    w = surgery_mission(surgeons=1)
+    from_lsg = make_official(w.project.lsg, name="Second official")
+    ministries.add_member(make_user(role=Role.ADMIN), w.ministry, from_lsg.email)
+    w.mission.facility_name = "District hospital"
+    db.session.commit()
+    login_as(w.official)
+    client.post(f"/missions/{w.mission.id}/signoff/request")
+    asked = {n.user_id for n in db.session.scalars(db.select(Notification).filter_by(kind="mission_signoff_requested"))}
+    assert asked == {w.ministry_member.id}
+
+
+def test_volunteers_are_told_when_the_mission_moves_to_other_dates(app, client, login_as, mission_world):
+    w = mission_world
+    login_as(w.official)
+    moved = w.mission.starts_on + timedelta(days=1)
+    response = client.post(f"/projects/{w.project.id}/mission/plan",
+                           data=plan_data(w, starts_on=moved.isoformat(), ends_on=w.mission.ends_on.isoformat()))
+    assert response.status_code == 302
+    told = db.session.scalars(db.select(Notification).filter_by(kind="mission_dates_changed")).all()
+    assert [n.user_id for n in told] == [w.surgeons[0].id]
+    with force_locale("en"):
+        assert moved.strftime("%Y") in notifications.text_of(told[0])
+    client.post(f"/projects/{w.project.id}/mission/plan",
+                data=plan_data(w, starts_on=moved.isoformat(), facility_name="Another name"))
+    assert db.session.scalar(db.select(db.func.count(Notification.id)).filter_by(kind="mission_dates_changed")) == 1
+
+
+def test_someone_elses_certificate_does_not_exist_for_them(app, client, login_as, mission_world):
+    w = mission_world
+    login_as(make_user())
+    assert client.get(f"/missions/volunteers/{volunteer(w).id}/certificate").status_code == 404

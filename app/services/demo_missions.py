@@ -77,7 +77,7 @@ def load_demo_missions(moderator, members, officials):
     permits.confirm_volunteer(official, volunteer)
     itinerary.save_arrival(aibek, volunteer.id, flight_number="SU1880",
                            arrives_at=datetime.combine(starts_on - timedelta(days=1), time(6, 40)), airport="OSS",
-                           needs_pickup=True, name_in_team=True)
+                           needs_pickup=True)
 
     procedures = {p.code: p.id for p in db.session.scalars(db.select(Procedure))}
     patients.record_count(official, mission, counted_on=utcnow().date() - timedelta(days=2), screened=85, ready=28,

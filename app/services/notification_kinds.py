@@ -85,4 +85,5 @@ KINDS = {
     "mission_arrival_given": Kind(_l("A mission volunteer gives or changes their arrival"), _l("%(member)s arrives for “%(title)s” on %(arrives_on)s at %(time)s, flight %(flight)s, at %(airport)s."), "missions.itinerary", ("volunteer_id",), group=_LSG, audience="official"),
     "mission_in_14_days": Kind(_l("A mission I volunteer for starts in two weeks"), _l("“%(title)s” starts on %(starts_on)s: check your itinerary and give your arrival."), "missions.itinerary", ("volunteer_id",), group=_MINE),
     "mission_in_3_days": Kind(_l("A mission I volunteer for starts in three days"), _l("“%(title)s” starts on %(starts_on)s: your itinerary and the coordinator's contact."), "missions.itinerary", ("volunteer_id",), group=_MINE),
+    "mission_dates_changed": Kind(_l("The dates of a mission I volunteer for change"), _l("“%(title)s” now runs from %(starts_on)s to %(ends_on)s: check your itinerary and your arrival."), "missions.itinerary", ("volunteer_id",), group=_MINE),
 }

@@ -14,7 +14,6 @@ class ArrivalForm(FlaskForm):
                                                           ("OSS", _l("Osh (OSS)"))],
                                   validators=[InputRequired(_l("Choose the airport you land at."))])
     needs_pickup = BooleanField(_l("I need to be picked up at the airport"))
-    name_in_team = BooleanField(_l("Show my name to the rest of the team"))
 
     @classmethod
     def of(cls, volunteer, **kwargs):
@@ -24,5 +23,18 @@ class ArrivalForm(FlaskForm):
             form.arrives_at.data = volunteer.arrives_at
             form.arrival_airport.data = volunteer.arrival_airport or "FRU"
             form.needs_pickup.data = volunteer.needs_pickup
+        return form
+
+
+class TeamNameForm(FlaskForm):
+    """Whether the rest of the team sees the volunteer's name: apart from the arrival, since a
+    volunteer who comes by road has no flight to give."""
+
+    name_in_team = BooleanField(_l("Show my name to the rest of the team"))
+
+    @classmethod
+    def of(cls, volunteer, **kwargs):
+        form = cls(**kwargs)
+        if not form.is_submitted():
             form.name_in_team.data = volunteer.name_in_team
         return form

@@ -13,7 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from app import ledger
-from app.authz import can_plan_mission, can_see_certificate, require
+from app.authz import can_plan_mission, can_see_certificate, require, require_visible
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import AuditEvent, MissionVolunteer, SignoffStatus
@@ -220,7 +220,7 @@ def certificate_of(user, volunteer_id):
     """The volunteer's certificate for the volunteer themself or the mission's officials; its code is
     made on the first view and stays. Not yet (404) before the end or without hours. Flushes."""
     volunteer = get_volunteer(volunteer_id)
-    require(can_see_certificate, user, volunteer)
+    require_visible(can_see_certificate, user, volunteer)  # someone else's volunteering does not exist
     if not has_certificate(volunteer):
         raise NotFound(_("The certificate is issued once the mission has ended and the hours are recorded."))
     if volunteer.certificate_code is None:

@@ -19,6 +19,7 @@ from app.models import (
     PledgeKind,
     PledgeStatus,
 )
+from app.models._common import lock_for_update
 from app.services.audit import record_event
 
 
@@ -54,6 +55,7 @@ def start_mission(official, project, *, kind, starts_on, ends_on):
     """Run ``project`` as a mission of ``kind`` between the dates: its checklist is copied from the
     kind's template and the common items; offers already accepted become its volunteers. Flushes."""
     require(can_start_mission, official, project)
+    lock_for_update(project)  # two officials starting it at once: the second finds the mission
     if not any(need.kind == NeedKind.SKILL for need in project.needs):
         raise InvalidInput(_("Only a project that asks for skills can be run as a mission."))
     if mission_of(project) is not None:

@@ -81,7 +81,7 @@ def arrival_window(mission):
     return earliest, latest
 
 
-def save_arrival(user, volunteer_id, *, flight_number, arrives_at, airport, needs_pickup, name_in_team):
+def save_arrival(user, volunteer_id, *, flight_number, arrives_at, airport, needs_pickup):
     """The volunteer gives or changes their arrival (local Kyrgyzstan time); the officials are told
     when the arrival itself changed. Flushes."""
     volunteer = get_volunteer(volunteer_id)
@@ -103,7 +103,7 @@ def save_arrival(user, volunteer_id, *, flight_number, arrives_at, airport, need
     changed = (volunteer.flight_number, volunteer.arrives_at, volunteer.arrival_airport,
                volunteer.needs_pickup) != (flight, arrives_at, airport, bool(needs_pickup))
     volunteer.flight_number, volunteer.arrives_at, volunteer.arrival_airport = flight, arrives_at, airport
-    volunteer.needs_pickup, volunteer.name_in_team = bool(needs_pickup), bool(name_in_team)
+    volunteer.needs_pickup = bool(needs_pickup)
     db.session.flush()
     if changed:
         project = volunteer.mission.project
@@ -112,6 +112,17 @@ def save_arrival(user, volunteer_id, *, flight_number, arrives_at, airport, need
         notify_all(officials_of(project.lsg), "mission_arrival_given", project=project, volunteer_id=volunteer.id,
                    member=volunteer.pledge.member.name, flight=flight, airport=airport,
                    arrives_on=date_param(arrives_at.date()), time=arrives_at.strftime("%H:%M"))
+    return volunteer
+
+
+def save_team_name(user, volunteer_id, *, name_in_team):
+    """Whether the rest of the team sees the volunteer's name (their skill and days it always
+    sees). Flushes."""
+    volunteer = get_volunteer(volunteer_id)
+    require_visible(can_see_itinerary, user, volunteer)
+    require(can_edit_arrival, user, volunteer)
+    volunteer.name_in_team = bool(name_in_team)
+    db.session.flush()
     return volunteer
 
 

@@ -14,7 +14,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.forms import MAX_ID
 from app.models import MissionReport, MissionReportLine, PatientCount, PatientCountLine, Procedure
-from app.models._common import utcnow
+from app.models._common import lock_for_update, utcnow
 from app.services.audit import record_event
 from app.services.missions.core import mission_of
 from app.services.projects.lookups import get_project
@@ -163,6 +163,7 @@ def report_mission(official, mission, *, performed, patients_seen, follow_up="",
     supporters are told as for any update). The patients waiting move down by what was done: a count
     from the report, dated today. Audited; flushes."""
     require(can_plan_mission, official, mission)
+    lock_for_update(mission)  # two reports sent at once: the second waits, then finds the first
     if mission.report is not None:
         raise Conflict(_("This mission already has its report."))
     if today() < mission.starts_on:

@@ -30,7 +30,7 @@ from app.services.missions.core import (
     mission_of,
     start_mission,
 )
-from app.services.notifications import localized, notify_all
+from app.services.notifications import date_param, localized, notify, notify_all
 from app.services.projects.editing import LAT_RANGE, LON_RANGE
 from app.services.projects.lookups import visible_project
 from app.uploads import store_image
@@ -181,6 +181,10 @@ def update_plan(official, mission, *, starts_on, ends_on, facility_kind, languag
     site_changed = [name for name in changed if name in SITE_FIELDS]
     if site_changed:
         _withdraw_signoff(official, mission, fields=site_changed)
+    if "starts_on" in changed or "ends_on" in changed:
+        for volunteer in accepted_volunteers(mission):
+            notify(volunteer.pledge.member, "mission_dates_changed", project=mission.project, volunteer_id=volunteer.id,
+                   starts_on=date_param(starts_on), ends_on=date_param(ends_on))
     return changed
 
 

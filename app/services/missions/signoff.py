@@ -55,7 +55,8 @@ def request_signoff(official, mission):
     mission.signoff_status, mission.signoff_reason = SignoffStatus.SUBMITTED, None
     db.session.flush()
     record_event(official, "mission.signoff_requested", mission, project_id=mission.project_id)
-    members = [member for ministry in signing_ministries(mission) for member in ministry.members]
+    members = [member for ministry in signing_ministries(mission) for member in ministry.members
+               if can_sign_off_mission(member, mission)]  # not a member who is an official of the LSG
     notify_all(members, "mission_signoff_requested", project=mission.project, besides=[official],
                mission_id=mission.id)  # the queue links to its review
     return mission
