@@ -1,5 +1,7 @@
 """Descriptions and updates are written in Markdown and shown as sanitized HTML."""
 import re
+import threading
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -9,10 +11,25 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3",
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+# A converter per thread, reset between texts: building one (its parser and patterns) costs more
+# than converting a short text, and a project page converts one per update, question and answer.
+_converters = threading.local()
+
+
+def _convert(text):
+    converter = getattr(_converters, "markdown", None) or markdown_lib.Markdown(extensions=[], output_format="html")
+    _converters.markdown = None  # taken: one stopped half-way by an error is never used again
+    html = converter.reset().convert(text)
+    _converters.markdown = converter
+    return html
+
+
+@lru_cache(maxsize=512)
 def render_markdown(text):
-    """Markdown to HTML with only harmless tags left; raw HTML and scripts in the text are dropped."""
+    """Markdown to HTML with only harmless tags left; raw HTML and scripts in the text are dropped.
+    Cached by the text itself: the same text always gives the same HTML."""
     try:
-        html = markdown_lib.markdown(text or "", extensions=[], output_format="html")
+        html = _convert(text or "")
     except RecursionError:  # lists nested hundreds deep: Python-Markdown recurses once per level
         return Markup("<p>%s</p>") % (text or "")
     clean = nh3.clean(

@@ -3,9 +3,22 @@ computed by its service."""
 from dataclasses import dataclass
 from typing import Any
 
-from app.models import Mission
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.models import ChecklistItem, Mission, MissionVolunteer, Need, Pledge
 from app.services.missions import certificates, patients
 from app.services.missions.core import mission_of, readiness, volunteer_of
+
+
+# What the panel shows of the mission, loaded with it: one query per list, never one per checklist
+# item or volunteer.
+PANEL_LOADS = (
+    joinedload(Mission.kind),
+    joinedload(Mission.report),
+    selectinload(Mission.items).options(joinedload(ChecklistItem.template_item), selectinload(ChecklistItem.photos)),
+    selectinload(Mission.volunteers).joinedload(MissionVolunteer.pledge).joinedload(Pledge.need)
+    .joinedload(Need.skill),
+)
 
 
 @dataclass
@@ -20,7 +33,7 @@ class MissionPanel:
 
 def mission_panel(project, viewer):
     """The panel for ``project``'s mission, or None when it is not run as one."""
-    mission = mission_of(project)
+    mission = mission_of(project, *PANEL_LOADS)
     if mission is None:
         return None
     ready, total = readiness(mission)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.authz import (
     can_answer_question,
@@ -214,9 +215,13 @@ class Board:
 
 
 def board(project):
-    """The questions of a project page, newest first, with the answers."""
-    questions = db.session.scalars(db.select(Question).where(Question.project_id == project.id)
-                                   .order_by(Question.created_at.desc(), Question.id.desc())).all()
+    """The questions of a project page, newest first, with the answers (their askers, addressees,
+    answers and authors loaded with them, not one question at a time)."""
+    questions = db.session.scalars(
+        db.select(Question).where(Question.project_id == project.id)
+        .options(joinedload(Question.asker), joinedload(Question.lsg), joinedload(Question.ministry),
+                 selectinload(Question.answers).joinedload(Answer.author))
+        .order_by(Question.created_at.desc(), Question.id.desc())).all()
     return Board(project, questions, addressees_of(project))
 
 

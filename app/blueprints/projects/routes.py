@@ -57,7 +57,7 @@ def index():
 
 @bp.get("/<id:project_id>")
 def detail(project_id):
-    project = service.visible_project(current_user, project_id)
+    project = service.project_for_page(current_user, project_id)
     # Officials and moderators see the working copy; everyone else the approved version.
     working = request.args.get("version") != "published" and can_see_unpublished_project(current_user, project)
     return render_template("projects/detail.html", page=project_page(project, working_copy=working),

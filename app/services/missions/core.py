@@ -30,9 +30,9 @@ def get_mission(mission_id):
     return mission
 
 
-def mission_of(project):
-    """The project's mission, or None."""
-    return db.session.scalar(db.select(Mission).where(Mission.project_id == project.id))
+def mission_of(project, *loads):
+    """The project's mission, or None; ``loads``: loader options for what the caller shows of it."""
+    return db.session.scalar(db.select(Mission).where(Mission.project_id == project.id).options(*loads))
 
 
 def mission_kinds():

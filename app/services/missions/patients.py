@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import format_date, ngettext
 from sqlalchemy import or_
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.authz import can_plan_mission, require
 from app.errors import Conflict, InvalidInput, NotFound
@@ -55,6 +56,7 @@ def procedures_for(mission):
 def latest_count(mission):
     """The count with the newest date (then the newest row), or None."""
     return db.session.scalar(db.select(PatientCount).where(PatientCount.mission_id == mission.id)
+                             .options(selectinload(PatientCount.lines).joinedload(PatientCountLine.procedure))
                              .order_by(PatientCount.counted_on.desc(), PatientCount.id.desc()).limit(1))
 
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.authz import can_edit_project, can_see_lsg_statement, can_see_receipt, is_authenticated, require
 from app.errors import InvalidTransition, NotFound
@@ -45,10 +46,12 @@ def incoming_pledges(official, project):
 
 
 def public_ledger(project):
-    """Every pledge that is pending or confirmed, newest first: what the village is told it gets."""
+    """Every pledge that is pending or confirmed, newest first: what the village is told it gets.
+    Each row names its member and its need: they come in the same query."""
     return db.session.scalars(
         db.select(Pledge).where(Pledge.project_id == project.id,
                                 Pledge.status.in_((P.PENDING, *COUNTED_STATUSES, P.REFUNDED)))
+        .options(joinedload(Pledge.member), joinedload(Pledge.need))
         .order_by(Pledge.created_at.desc(), Pledge.id.desc())
     ).all()
 
