@@ -10,8 +10,7 @@ from app.blueprints.missions.routes import bp
 from app.errors import NotFound
 from app.extensions import limiter
 from app.services.missions import certificates as service
-from app.services.missions.core import mission_of
-from app.services.projects import get_project
+from app.services.missions.core import planned_mission
 
 
 def _lookup_limit():
@@ -21,9 +20,7 @@ def _lookup_limit():
 @bp.route("/projects/<id:project_id>/mission/hours", methods=["GET", "POST"])
 @login_required
 def hours(project_id):
-    mission = mission_of(get_project(project_id))
-    if mission is None:
-        raise NotFound()
+    mission = planned_mission(current_user, project_id)
     lines = service.hours_sheet(current_user, mission)
     form = hours_form(lines)
     saved = run_form(form, lambda: service.record_hours(

@@ -8,6 +8,7 @@ from app.blueprints.forms import run_form
 from app.blueprints.missions.patients_forms import MissionReportForm, PatientCountForm, with_procedures
 from app.blueprints.missions.routes import bp
 from app.services.missions import patients as service
+from app.services.missions.core import planned_mission
 
 
 def _numbers(form, procedures, field_of):
@@ -17,7 +18,7 @@ def _numbers(form, procedures, field_of):
 @bp.route("/projects/<id:project_id>/mission/patients", methods=["GET", "POST"])
 @login_required
 def patients(project_id):
-    mission = service.managed_mission(current_user, project_id)
+    mission = planned_mission(current_user, project_id)
     procedures = service.procedures_for(mission)
     form = with_procedures(PatientCountForm, procedures, service.waiting_field)()
     if not form.is_submitted():
@@ -37,7 +38,7 @@ def patients(project_id):
 @bp.route("/projects/<id:project_id>/mission/report", methods=["GET", "POST"])
 @login_required
 def report(project_id):
-    mission = service.managed_mission(current_user, project_id)
+    mission = planned_mission(current_user, project_id)
     procedures = service.procedures_for(mission)
     form = with_procedures(MissionReportForm, procedures, service.performed_field)()
     reported = run_form(form, lambda: service.report_mission(

@@ -8,7 +8,7 @@ from app.blueprints.forms import run_action, run_form
 from app.blueprints.missions.permits_forms import PermitDecisionForm, VolunteerActionForm
 from app.blueprints.missions.routes import bp
 from app.services.missions import permits
-from app.services.missions.core import get_mission
+from app.services.missions.core import get_mission, planned_mission
 
 
 def _volunteers_page(mission, status=200):
@@ -20,7 +20,7 @@ def _volunteers_page(mission, status=200):
 @bp.get("/projects/<id:project_id>/mission/volunteers")
 @login_required
 def volunteers(project_id):
-    return _volunteers_page(permits.mission_of_project(project_id))
+    return _volunteers_page(planned_mission(current_user, project_id))
 
 
 def _volunteer_action(mission_id, volunteer_id, action, done):

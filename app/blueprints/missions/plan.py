@@ -52,7 +52,7 @@ def start(project_id):
 @bp.get("/projects/<id:project_id>/mission")
 @login_required
 def manage(project_id):
-    mission = service.mission_for_planning(current_user, project_id)
+    mission = core.planned_mission(current_user, project_id)
     ready, total = core.readiness(mission)
     return render_template("missions/plan/manage.html", mission=mission, project=mission.project, ready=ready,
                            total=total, new_item_form=NewItemForm(formdata=None))
@@ -61,7 +61,7 @@ def manage(project_id):
 @bp.route("/projects/<id:project_id>/mission/plan", methods=["GET", "POST"])
 @login_required
 def edit_plan(project_id):
-    mission = service.mission_for_planning(current_user, project_id)
+    mission = core.planned_mission(current_user, project_id)
     form = PlanForm(obj=mission if request.method == "GET" else None)
     if request.method == "GET":
         form.facility_kind.data = mission.facility_kind.value

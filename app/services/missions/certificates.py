@@ -21,8 +21,8 @@ from app.mail import absolute_url
 from app.models._common import utcnow
 from app.payment_refs import ALPHABET
 from app.services.audit import record_event
-from app.services.ministries import ministries_for_sector
-from app.services.missions.core import accepted_volunteers, get_volunteer
+from app.services.missions.core import accepted_volunteers, get_volunteer, volunteer_days
+from app.services.missions.signoff import signing_ministry
 
 HOURS_PER_DAY = 24
 SUGGESTED_HOURS_PER_DAY = 8
@@ -84,14 +84,6 @@ def volunteer_value(mission):
 # ---------------------------------------------------------------- hours
 
 
-def volunteer_days(volunteer):
-    """(first day, last day) the volunteer came: their offer's days within the mission's."""
-    mission, pledge = volunteer.mission, volunteer.pledge
-    first = max(pledge.starts_on or mission.starts_on, mission.starts_on)
-    last = min(pledge.ends_on or mission.ends_on, mission.ends_on)
-    return (first, last) if first <= last else (mission.starts_on, mission.ends_on)
-
-
 def days_of(volunteer):
     first, last = volunteer_days(volunteer)
     return (last - first).days + 1
@@ -113,8 +105,12 @@ class HoursLine:
 def hours_sheet(official, mission):
     """The accepted volunteers with their days, for the officials' hours form."""
     require(can_plan_mission, official, mission)
-    return [HoursLine(volunteer=v, days=days_of(v), most=days_of(v) * HOURS_PER_DAY,
-                      suggested=days_of(v) * SUGGESTED_HOURS_PER_DAY) for v in accepted_volunteers(mission)]
+    lines = []
+    for volunteer in accepted_volunteers(mission):
+        days = days_of(volunteer)
+        lines.append(HoursLine(volunteer=volunteer, days=days, most=days * HOURS_PER_DAY,
+                               suggested=days * SUGGESTED_HOURS_PER_DAY))
+    return lines
 
 
 def record_hours(official, mission, hours):
@@ -195,14 +191,6 @@ def _new_code():
             return code
 
 
-def _signing_ministry(mission):
-    """The ministry of the signing sector whose member signed the site ready, or None."""
-    if mission.signoff_status != SignoffStatus.SIGNED or mission.signed_off_by_id is None:
-        return None
-    found = ministries_for_sector(mission.signing_sector_id) if mission.signing_sector_id else []
-    return next((m for m in found if any(u.id == mission.signed_off_by_id for u in m.members)), None)
-
-
 def _certificate(volunteer):
     mission = volunteer.mission
     first, last = volunteer_days(volunteer)
@@ -211,7 +199,7 @@ def _certificate(volunteer):
         code=formatted_code(volunteer.certificate_code), name=volunteer.pledge.member.name,
         skill=volunteer.pledge.need.skill, first_day=first, last_day=last, hours=volunteer.hours,
         lsg=mission.project.lsg, project=mission.project, facility=mission.facility_name,
-        recorded_by=hours_recorded_by(volunteer), signed_by=_signing_ministry(mission),
+        recorded_by=hours_recorded_by(volunteer), signed_by=signing_ministry(mission) if signed else None,
         signed_on=mission.signed_off_at.date() if signed and mission.signed_off_at else None,
         issued_at=volunteer.certificate_issued_at)
 

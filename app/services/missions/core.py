@@ -4,7 +4,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import or_
 
-from app.authz import can_start_mission, require
+from app.authz import can_plan_mission, can_start_mission, require
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.models import (
@@ -21,6 +21,13 @@ from app.models import (
 )
 from app.models._common import lock_for_update
 from app.services.audit import record_event
+from app.services.projects.lookups import visible_project
+
+
+MAX_DAYS = 90
+# A mission's days lie in these years: outside them a date is a typing slip (and year 1 or 9999 breaks
+# the arithmetic of the arrival window and the calendar file).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def get_mission(mission_id):
@@ -33,6 +40,16 @@ def get_mission(mission_id):
 def mission_of(project, *loads):
     """The project's mission, or None; ``loads``: loader options for what the caller shows of it."""
     return db.session.scalar(db.select(Mission).where(Mission.project_id == project.id).options(*loads))
+
+
+def planned_mission(official, project_id):
+    """The project's mission, for its LSG's officials (its plan, checklist, volunteers, counts, report,
+    hours); missing when the project is not a mission or not visible to them."""
+    mission = mission_of(visible_project(official, project_id))
+    if mission is None:
+        raise NotFound()
+    require(can_plan_mission, official, mission)
+    return mission
 
 
 def mission_kinds():
@@ -60,7 +77,7 @@ def start_mission(official, project, *, kind, starts_on, ends_on):
         raise InvalidInput(_("Only a project that asks for skills can be run as a mission."))
     if mission_of(project) is not None:
         raise Conflict(_("This project is already run as a mission."))
-    _check_dates(starts_on, ends_on)
+    check_dates(starts_on, ends_on)
     mission = Mission(project=project, kind=kind, starts_on=starts_on, ends_on=ends_on, languages=[])
     db.session.add(mission)
     template = db.session.scalars(
@@ -79,11 +96,20 @@ def start_mission(official, project, *, kind, starts_on, ends_on):
     return mission
 
 
-def _check_dates(starts_on, ends_on):
-    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-        raise InvalidInput(_("Give the mission's first and last day."), field="starts_on")
+def check_dates(starts_on, ends_on):
+    """A mission's first and last day, as starting it and its plan accept them."""
+    if not isinstance(starts_on, date):
+        raise InvalidInput(_("Give the mission's first day."), field="starts_on")
+    if not isinstance(ends_on, date):
+        raise InvalidInput(_("Give the mission's last day."), field="ends_on")
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(_("Give a date between %(first)d and %(last)d.", first=FIRST_DAY.year,
+                                 last=LAST_DAY.year), field=name)
     if ends_on < starts_on:
         raise InvalidInput(_("The last day cannot be before the first."), field="ends_on")
+    if (ends_on - starts_on).days > MAX_DAYS:
+        raise InvalidInput(_("A mission lasts at most %(days)d days.", days=MAX_DAYS), field="ends_on")
 
 
 def _accepted_offers(project):
@@ -113,6 +139,16 @@ def accepted_volunteers(mission):
 def volunteer_of(user, mission):
     """The user's MissionVolunteer on ``mission`` (accepted), or None."""
     return next((v for v in accepted_volunteers(mission) if v.pledge.member_id == user.id), None)
+
+
+def volunteer_days(volunteer):
+    """(first day, last day) the volunteer gives: their offer's days (else the need's) within the
+    mission's; the mission's when they no longer meet (its dates moved)."""
+    mission, pledge = volunteer.mission, volunteer.pledge
+    need = pledge.need
+    first = max(pledge.starts_on or (need.starts_on if need else None) or mission.starts_on, mission.starts_on)
+    last = min(pledge.ends_on or (need.ends_on if need else None) or mission.ends_on, mission.ends_on)
+    return (first, last) if first <= last else (mission.starts_on, mission.ends_on)
 
 
 def get_volunteer(volunteer_id):

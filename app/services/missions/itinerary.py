@@ -17,22 +17,13 @@ from app.models import PermitStatus
 from app.models._common import utcnow
 from app.services.audit import record_event
 from app.services.missions import ics
-from app.services.missions.core import accepted_volunteers, get_mission, get_volunteer, readiness
+from app.services.missions.core import accepted_volunteers, get_mission, get_volunteer, readiness, volunteer_days
 from app.services.notifications import date_param, notify_all, officials_of
 
 AIRPORTS = ("FRU", "OSS")  # Bishkek Manas, Osh
 ARRIVAL_DAYS_BEFORE = 7  # how early before the mission's first day a volunteer may arrive
 # Airline designator (two letters, a letter and a digit, or three letters), then 1-4 digits.
 FLIGHT_NUMBER = re.compile(r"^(?:[A-Z]{2,3}|[A-Z][0-9]|[0-9][A-Z])[0-9]{1,4}$")
-
-
-def days_of(volunteer):
-    """(first day, last day) the volunteer gives: their offer's, else the need's, else the mission's."""
-    pledge, mission = volunteer.pledge, volunteer.mission
-    need = pledge.need
-    starts = pledge.starts_on or (need.starts_on if need else None) or mission.starts_on
-    ends = pledge.ends_on or (need.ends_on if need else None) or mission.ends_on
-    return starts, max(starts, ends)
 
 
 def skill_of(volunteer):
@@ -62,7 +53,7 @@ def itinerary(user, volunteer_id, *, editing=False):
     if editing:
         require(can_edit_arrival, user, volunteer)
     skill = skill_of(volunteer)
-    starts_on, ends_on = days_of(volunteer)
+    starts_on, ends_on = volunteer_days(volunteer)
     ready, total = readiness(volunteer.mission)
     return Itinerary(volunteer=volunteer, mission=volunteer.mission, starts_on=starts_on, ends_on=ends_on,
                      ready=ready, total=total, requires_permit=bool(skill and skill.requires_permit),
@@ -131,7 +122,7 @@ def calendar_file(user, volunteer_id):
     volunteer = get_volunteer(volunteer_id)
     require_visible(can_see_itinerary, user, volunteer)
     mission = volunteer.mission
-    starts_on, ends_on = days_of(volunteer)
+    starts_on, ends_on = volunteer_days(volunteer)
     url = absolute_url("missions.itinerary", volunteer_id=volunteer.id)
     contact = ", ".join(part for part in (mission.coordinator_name, mission.coordinator_role,
                                           mission.coordinator_phone, mission.coordinator_email) if part)
@@ -169,7 +160,7 @@ def team(user, mission_id):
     require(can_see_mission_team, user, mission)
     members, mine = [], None
     for volunteer in accepted_volunteers(mission):
-        starts_on, ends_on = days_of(volunteer)
+        starts_on, ends_on = volunteer_days(volunteer)
         is_me = volunteer.pledge.member_id == user.id
         if is_me:
             mine = volunteer

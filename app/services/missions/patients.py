@@ -11,14 +11,12 @@ from sqlalchemy import or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.authz import can_plan_mission, require
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.forms import MAX_ID
 from app.models import MissionReport, MissionReportLine, PatientCount, PatientCountLine, Procedure
 from app.models._common import lock_for_update, utcnow
 from app.services.audit import record_event
-from app.services.missions.core import mission_of
-from app.services.projects.lookups import get_project
 from app.services.projects.updates import post_update
 
 MAX_PHOTOS = 6
@@ -35,15 +33,6 @@ class PatientFigures:
     by_procedure: list = field(default_factory=list)  # [(procedure name, waiting)]
     operations: int | None = None  # once reported
     patients_seen: int | None = None
-
-
-def managed_mission(official, project_id):
-    """The mission of project ``project_id`` for its officials; 404 when there is none."""
-    mission = mission_of(get_project(project_id))
-    if mission is None:
-        raise NotFound()
-    require(can_plan_mission, official, mission)
-    return mission
 
 
 def procedures_for(mission):

@@ -18,9 +18,8 @@ from app.models._common import lock_for_update, utcnow
 from app.services.audit import record_event
 from app.services.decisions import required_reason
 from app.services.ministries import ministries_for_sector
-from app.services.missions.core import accepted_volunteers, get_volunteer, mission_of
+from app.services.missions.core import accepted_volunteers, get_volunteer
 from app.services.notifications import date_param, localized, notify, notify_all, officials_of
-from app.services.projects.lookups import get_project
 
 REASON_MAX = 2000
 NOT_NEEDED, TO_REQUEST, REQUESTED, GRANTED, REFUSED = "not_needed", "to_request", "requested", "granted", "refused"
@@ -80,13 +79,6 @@ def roster_counts(mission):
     """(accepted volunteers, of them not yet confirmed), for the link on the officials' page."""
     volunteers = accepted_volunteers(mission)
     return len(volunteers), sum(v.confirmed_at is None for v in volunteers)
-
-
-def mission_of_project(project_id):
-    mission = mission_of(get_project(project_id))
-    if mission is None:
-        raise NotFound()
-    return mission
 
 
 def volunteer_on(mission, volunteer_id):

@@ -2,7 +2,6 @@
 plan (dates, host facility, coordinator, languages, what the volunteers should know) and keep the
 site readiness checklist (status, note, provider, photo evidence) up to date."""
 import re
-from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,9 +24,9 @@ from app.models._common import utcnow
 from app.services.audit import record_event
 from app.services.missions.core import (
     accepted_volunteers,
+    check_dates,
     get_mission,
     get_mission_kind,
-    mission_of,
     start_mission,
 )
 from app.services.notifications import date_param, localized, notify, notify_all
@@ -49,10 +48,6 @@ ONE_LINE = {"facility_name", "facility_address", "coordinator_name", "coordinato
             "coordinator_email", "interpreters_note"}
 NOTE_LIMIT = 2000
 ITEM_NAME_LIMIT = 200
-MAX_DAYS = 90
-# A mission's days lie in these years: outside them a date is a typing slip (and year 1 or 9999 breaks
-# the arithmetic of the arrival window and the calendar file).
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 _PHONE = re.compile(r"\+?[0-9 ()-]{5,40}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -75,16 +70,6 @@ def project_to_start(official, project_id):
     project = visible_project(official, project_id)
     require(can_start_mission, official, project)
     return project
-
-
-def mission_for_planning(official, project_id):
-    """The project's mission, for its LSG's officials; missing when the project is not a mission."""
-    project = visible_project(official, project_id)
-    mission = mission_of(project)
-    if mission is None:
-        raise NotFound()
-    require(can_plan_mission, official, mission)
-    return mission
 
 
 def mission_to_plan(official, mission_id):
@@ -119,30 +104,14 @@ def in_kind_needs(project):
 def start(official, project, *, kind_id, starts_on, ends_on):
     """``core.start_mission`` with the kind chosen by its id. Flushes."""
     require(can_start_mission, official, project)
-    _check_dates(starts_on, ends_on)
     return start_mission(official, project, kind=get_mission_kind(kind_id), starts_on=starts_on, ends_on=ends_on)
-
-
-def _check_dates(starts_on, ends_on):
-    if not isinstance(starts_on, date):
-        raise InvalidInput(_("Give the mission's first day."), field="starts_on")
-    if not isinstance(ends_on, date):
-        raise InvalidInput(_("Give the mission's last day."), field="ends_on")
-    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise InvalidInput(_("Give a date between %(first)d and %(last)d.", first=FIRST_DAY.year,
-                                 last=LAST_DAY.year), field=name)
-    if ends_on < starts_on:
-        raise InvalidInput(_("The last day cannot be before the first."), field="ends_on")
-    if (ends_on - starts_on).days > MAX_DAYS:
-        raise InvalidInput(_("A mission lasts at most %(days)d days.", days=MAX_DAYS), field="ends_on")
 
 
 def update_plan(official, mission, *, starts_on, ends_on, facility_kind, languages, interpreters, lat=None,
                 lon=None, **texts):
     """Save the plan; ``texts`` are the fields of PLAN_LIMITS. Audited. Flushes."""
     require(can_plan_mission, official, mission)
-    _check_dates(starts_on, ends_on)
+    check_dates(starts_on, ends_on)
     try:
         kind = FacilityKind(facility_kind)
     except ValueError:
