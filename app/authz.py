@@ -213,14 +213,14 @@ can_sign_off_mission = is_signing_ministry_member & is_outside_mission_lsg  # ta
 can_decide_permit = can_sign_off_mission  # target: the volunteer's mission
 can_see_mission_team = is_accepted_volunteer | is_mission_official  # the team, the coordinator's contact
 # target: a MissionVolunteer — their itinerary, arrival and calendar file
-can_see_itinerary = Permission(
-    lambda u, volunteer: volunteer is not None and (
-        (volunteer.pledge.member_id == u.id and volunteer.pledge.status == PledgeStatus.ACCEPTED)
-        or _is_mission_official(u, volunteer.mission)),
-    "can_see_itinerary")
-can_edit_arrival = Permission(
+is_the_volunteer = Permission(
     lambda u, volunteer: volunteer is not None and volunteer.pledge.member_id == u.id
-    and volunteer.pledge.status == PledgeStatus.ACCEPTED, "can_edit_arrival")
+    and volunteer.pledge.status == PledgeStatus.ACCEPTED, "is_the_volunteer")
+is_official_of_volunteer_mission = Permission(
+    lambda u, volunteer: volunteer is not None and _is_mission_official(u, volunteer.mission),
+    "is_official_of_volunteer_mission")
+can_see_itinerary = is_the_volunteer | is_official_of_volunteer_mission
+can_edit_arrival = is_the_volunteer
 
 
 # missions: signoff
