@@ -6,20 +6,22 @@ matches as a prefix, and a stem the index has never seen is replaced by the inde
 letter away from it. Each word may also match its translations and Latin readings
 (app/search/vocabulary.py), ranked after matches of the words as typed.
 
-The tables and the statements that write them are in app/search/sqlite_tables.py. A search is one
-statement: the matching rows are materialized once, then the page, the total and every facet
-count are read from them.
+The tables and the statements that write them are in app/search/sqlite_tables.py. A search asks
+SQLite for the rows its words MATCH (with bm25 when ranked by relevance); the filters, the total,
+the facet counts and the page are computed over this process's column arrays of the index
+(app/search/sqlite_columns.py).
 """
-import math
+import numpy as np
 
 from app.extensions import db
 from app.models import PUBLIC_STATUSES, MemberProfile, Project
-from app.search import matching
+from app.search import matching, sqlite_columns
 from app.search import sqlite_tables as tables
 from app.search.backend import SearchBackend
+from app.search.cache import cached
 from app.search.documents import Vocabulary, profile_documents, profile_rows, project_documents, project_rows
-from app.search.query import KM_PER_DEGREE, NEED_KINDS, Hit, SearchResults
-from app.search.sqlite_tables import DROP, SCHEMA, STATE, distance2, execute, fts_phrase, has_any, ints
+from app.search.query import FACETS, Hit, SearchResults
+from app.search.sqlite_tables import DROP, SCHEMA, STATE, execute, fts_phrase, has_any, ints
 from app.search.text import MIN_FUZZY_LENGTH, query_stems, within_one_edit
 from app.search.vocabulary import highlight_stems, query_groups
 
@@ -27,6 +29,10 @@ from app.search.vocabulary import highlight_stems, query_groups
 COLUMN_WEIGHTS = tuple(float(w) for w in matching.TEXT_WEIGHTS.values())
 BM25 = "bm25(search_projects_fts, " + ", ".join(str(w) for w in COLUMN_WEIGHTS) + ")"
 BATCH = 1000
+
+
+def _no_facets():
+    return {name: {} for name in FACETS}
 
 
 class SqliteBackend(SearchBackend):
@@ -61,14 +67,20 @@ class SqliteBackend(SearchBackend):
 
     def _expand(self, term):
         """The FTS5 expression for one query stem: the stem as a prefix, or, when the index has no
-        word starting with it, the indexed words one letter away."""
+        word starting with it, the indexed words one letter away. Remembered until the index changes."""
+        return cached("expansions", (tables.generation(), term), lambda: self._expansion(term))
+
+    @staticmethod
+    def _expansion(term):
         if execute("SELECT 1 FROM search_projects_vocab WHERE term >= :t AND term < :end LIMIT 1",
                    {"t": term, "end": term + "\uffff"}).first():
             return fts_phrase(term) + " *"
         if len(term) < MIN_FUZZY_LENGTH:
             return fts_phrase(term) + " *"
-        candidates = execute("SELECT term FROM search_projects_vocab WHERE term >= :a AND term < :b",
-                             {"a": term[0], "b": term[0] + "\uffff"}).scalars()
+        candidates = execute("SELECT term FROM search_projects_vocab WHERE term >= :a AND term < :b "
+                             "AND length(term) BETWEEN :shortest AND :longest",
+                             {"a": term[0], "b": term[0] + "\uffff", "shortest": len(term) - 1,
+                              "longest": len(term) + 1}).scalars()
         # Whole words only: a word whose beginning is one letter away is another word
         # ("мекеп" is not "мекендештер").
         near = [c for c in candidates if within_one_edit(term, c)]
@@ -98,111 +110,48 @@ class SqliteBackend(SearchBackend):
         exact = " AND ".join(self._typed_expression(g) for g in groups) if any(g.expanded for g in groups) else None
         return match, exact
 
-    def _where(self, query, groups, *, ranked):
-        """SQL conditions on search_projects p, their parameters and expanding parameter names."""
-        conditions, params, expanding = [], {}, []
+    def search(self, query):
+        columns = sqlite_columns.columns()
+        groups = query_groups(query.q or "")
+        mask = columns.where(query)
+        rank = exact = None
         if groups:
-            params["match"], exact = self.match_expressions(groups)
-            if exact and ranked:
-                params["exact"] = exact
-            if not ranked:  # ranked searches join the matches instead (see search)
-                conditions.append("p.project_id IN (SELECT rowid FROM search_projects_fts "
-                                  "WHERE search_projects_fts MATCH :match)")
-        for name in ("region", "district", "municipality"):
-            if getattr(query, name):
-                conditions.append(f"p.{name}_id = :{name}")
-                params[name] = getattr(query, name)
-        if query.sector:
-            conditions.append("p.sector_id IN :sectors")
-            params["sectors"] = list(query.sector)
-            expanding.append("sectors")
-        if query.status:
-            conditions.append("p.status IN :statuses")
-            params["statuses"] = list(query.status)
-            expanding.append("statuses")
-        if query.kind:
-            conditions.append(has_any("p.kinds", [k for k in query.kind if k in NEED_KINDS]))
-        if query.skill:
-            conditions.append("p.project_id IN (SELECT entity_id FROM search_terms WHERE entity = 'project' "
-                              "AND facet = 'skill' AND value IN :skill_values)")
-            params["skill_values"] = [str(v) for v in query.skill]
-            expanding.append("skill_values")
-        if query.ids:
-            conditions.append("p.project_id IN :ids")
-            params["ids"] = list(query.ids)
-            expanding.append("ids")
-        if query.origin:
-            lat, lon = query.origin
-            params.update(lat=lat, lon=lon, coslat=math.cos(math.radians(lat)))
-            if query.near:
-                degrees = query.km / KM_PER_DEGREE
-                params.update(dlat=degrees, dlon=degrees / params["coslat"], r2=degrees * degrees)
-                conditions.append("p.lat BETWEEN :lat - :dlat AND :lat + :dlat")
-                conditions.append("p.lon BETWEEN :lon - :dlon AND :lon + :dlon")
-                conditions.append(f"{distance2('p')} <= :r2")
-        return " AND ".join(conditions) or "1", params, expanding
+            match, typed = self.match_expressions(groups)
+            if query.sort != "relevance":
+                mask &= columns.mask_of(sqlite_columns.matching_ids(match))
+            else:
+                rank, exact, mask = self._rank(columns, mask, match, typed, query.offset + query.per_page)
+        page = columns.page(mask, query, rank=rank, exact=exact)
+        hits = [Hit(int(columns.ids[row]), 0.0 if rank is None else float(-rank[row])) for row in page]
+        return SearchResults(total=int(mask.sum()), hits=hits,
+                             facets=columns.facets(mask) if query.with_facets else _no_facets(),
+                             query_stems=tuple(highlight_stems(query.q or "")))
 
     @staticmethod
-    def _order(query, ranked):
-        """ORDER BY over the materialized matches m; ties go to the newer project."""
-        if query.sort == "nearest" and query.origin:
-            return f"{distance2('m')}, m.project_id DESC"
-        if query.sort == "funding":
-            return "m.funding_progress IS NULL, m.funding_progress DESC, m.published_at DESC, m.project_id DESC"
-        if ranked:
-            return "m.exact DESC, m.rank, m.published_at DESC, m.project_id DESC"
-        return "m.published_at DESC, m.project_id DESC"
+    def _rank(columns, mask, match, typed, needed):
+        """(bm25 rank per row, whether the row matches the words as typed, the mask of matches).
 
-    def search(self, query):
-        groups = query_groups(query.q or "")
-        ranked = bool(groups) and query.sort == "relevance"
-        where, params, expanding = self._where(query, groups, ranked=ranked)
-        columns = ("p.project_id, p.region_id, p.district_id, p.sector_id, p.status, p.kinds, p.published_at, "
-                   "p.funding_progress, p.lat, p.lon")
-        if ranked:
-            # A match in the language typed ranks above a translated one (bm25 weighs no term), and
-            # among them by the words as typed alone: what they rank by without the vocabulary.
-            exact, rank, is_exact, join = "", "h.rank", "1", ""
-            if "exact" in params:
-                exact = f""",
-                          x AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_projects_fts
-                              WHERE search_projects_fts MATCH :exact)"""
-                rank, is_exact, join = "coalesce(x.rank, h.rank)", "x.id IS NOT NULL", "LEFT JOIN x ON x.id = h.id"
-            matches = f"""h AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_projects_fts
-                              WHERE search_projects_fts MATCH :match){exact},
-                          m AS MATERIALIZED (SELECT {columns}, {rank} AS rank, {is_exact} AS exact FROM h
-                              JOIN search_projects p ON p.project_id = h.id {join} WHERE {where})"""
+        A match in the language typed ranks above a translated one (bm25 weighs no term), and among
+        them by the words as typed alone: what they rank by without the vocabulary. The other
+        matches are ranked only when the page reaches past the typed ones."""
+        rank, exact = np.zeros(columns.size), np.zeros(columns.size, dtype=bool)
+        if typed:
+            mask &= columns.mask_of(sqlite_columns.matching_ids(match))
+            ids, ranks = sqlite_columns.ranked_ids(typed, BM25)
+            rows, known = columns.rows_of(ids)
+            rank[rows[known]], exact[rows[known]] = ranks[known], True
+            if np.count_nonzero(mask & exact) >= needed:
+                return rank, exact, mask
+        ids, ranks = sqlite_columns.ranked_ids(match, BM25)
+        rows, known = columns.rows_of(ids)
+        rows, ranks = rows[known], ranks[known]
+        if typed:
+            rows, ranks = rows[~exact[rows]], ranks[~exact[rows]]
         else:
-            matches = f"m AS MATERIALIZED (SELECT {columns}, 0 AS rank FROM search_projects p WHERE {where})"
-        parts = [
-            f"""SELECT 'hit', project_id, -rank, pos FROM (
-                    SELECT m.project_id, m.rank, row_number() OVER (ORDER BY {self._order(query, ranked)}) AS pos
-                    FROM m) WHERE pos > :offset AND pos <= :offset + :limit""",
-            "SELECT 'total', NULL, count(*), NULL FROM m",
-        ]
-        if query.with_facets:
-            parts += [
-                "SELECT 'region', region_id, count(*), NULL FROM m GROUP BY region_id",
-                "SELECT 'district', district_id, count(*), NULL FROM m GROUP BY district_id",
-                "SELECT 'sector', sector_id, count(*), NULL FROM m WHERE sector_id IS NOT NULL GROUP BY sector_id",
-                "SELECT 'status', status, count(*), NULL FROM m GROUP BY status",
-                *(f"SELECT 'kind', '{kind}', sum(instr(kinds, ',{kind},') > 0), NULL FROM m" for kind in NEED_KINDS),
-                """SELECT 'skill', value, count(*), NULL FROM search_terms WHERE entity = 'project'
-                       AND facet = 'skill' AND entity_id IN (SELECT project_id FROM m) GROUP BY value""",
-            ]
-        rows = execute(f"WITH {matches} " + " UNION ALL ".join(parts),
-                       {**params, "limit": query.per_page, "offset": query.offset}, expanding)
-        facets = {name: {} for name in ("region", "district", "sector", "status", "kind", "skill")}
-        hits, total = [], 0
-        for kind, value, number, position in rows:
-            if kind == "hit":
-                hits.append((position, Hit(value, float(number or 0))))
-            elif kind == "total":
-                total = number
-            elif number:
-                facets[kind][value if kind in ("status", "kind") else int(value)] = number
-        return SearchResults(total=total, hits=[hit for _, hit in sorted(hits, key=lambda h: h[0])],
-                             facets=facets, query_stems=tuple(highlight_stems(query.q or "")))
+            exact[rows] = True
+            mask &= columns.mask_of(ids)
+        rank[rows] = ranks
+        return rank, exact, mask
 
     def project_documents(self, ids):
         return tables.documents("project", ids)
