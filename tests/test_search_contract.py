@@ -399,3 +399,29 @@ def test_a_title_match_ranks_above_a_skill_name_only_match(world):
         results = found(SearchQuery(q=words))
         assert titled.id in results and skilled.id in results
         assert results.index(titled.id) < results.index(skilled.id)
+
+
+@pytest.mark.own_index  # changes what Elasticsearch holds
+def test_nothing_a_search_remembered_outlives_a_change_to_the_index(world):
+    # The embedded engine remembers its column arrays and each word's matches, the search service
+    # each answer: all of it keyed on the index's generation, which every write moves on.
+    roads = _id(Sector, "roads_bridges")
+    assert found(SearchQuery(q="мост")) == ids(world, "bridge_ru", "bridge_ky")
+    assert backend().search(SearchQuery(q="мост")).facets["sector"] == {roads: 2}
+    assert backend().search(SearchQuery(sector=(roads,))).total == 2
+
+    official = world.officials["bridge_ru"]
+    added = publish(official, official.memberships[0].lsg, title="Новый мост для села",
+                    summary="Мост через реку для детей.", sector="roads_bridges", funds=1_000_000_00,
+                    moderator=world.moderator)
+    settle()
+    assert set(found(SearchQuery(q="мост"))) == {added.id, *ids(world, "bridge_ru", "bridge_ky")}
+    assert backend().search(SearchQuery(q="мост")).facets["sector"] == {roads: 3}
+    assert backend().search(SearchQuery(sector=(roads,))).total == 3
+    assert found(SearchQuery(q="мост", sort="newest", per_page=1)) == [added.id]
+
+    project_service.unpublish_project(world.moderator, world.projects["bridge_ky"], reason="Wrong photos")
+    db.session.commit()
+    settle()
+    assert set(found(SearchQuery(q="мост"))) == {added.id, world.projects["bridge_ru"].id}
+    assert backend().search(SearchQuery(sector=(roads,))).total == 2

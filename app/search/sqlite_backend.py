@@ -118,7 +118,7 @@ class SqliteBackend(SearchBackend):
         if groups:
             match, typed = self.match_expressions(groups)
             if query.sort != "relevance":
-                mask &= columns.mask_of(sqlite_columns.matching_ids(match))
+                mask &= columns.mask_of(sqlite_columns.matching_ids(match, columns.generation))
             else:
                 rank, exact, mask = self._rank(columns, mask, match, typed, query.offset + query.per_page)
         page = columns.page(mask, query, rank=rank, exact=exact)
@@ -136,13 +136,13 @@ class SqliteBackend(SearchBackend):
         matches are ranked only when the page reaches past the typed ones."""
         rank, exact = np.zeros(columns.size), np.zeros(columns.size, dtype=bool)
         if typed:
-            mask &= columns.mask_of(sqlite_columns.matching_ids(match))
-            ids, ranks = sqlite_columns.ranked_ids(typed, BM25)
+            mask &= columns.mask_of(sqlite_columns.matching_ids(match, columns.generation))
+            ids, ranks = sqlite_columns.ranked_ids(typed, BM25, columns.generation)
             rows, known = columns.rows_of(ids)
             rank[rows[known]], exact[rows[known]] = ranks[known], True
             if np.count_nonzero(mask & exact) >= needed:
                 return rank, exact, mask
-        ids, ranks = sqlite_columns.ranked_ids(match, BM25)
+        ids, ranks = sqlite_columns.ranked_ids(match, BM25, columns.generation)
         rows, known = columns.rows_of(ids)
         rows, ranks = rows[known], ranks[known]
         if typed:

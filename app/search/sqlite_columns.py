@@ -18,6 +18,7 @@ import numpy as np
 from flask import current_app
 
 from app.extensions import db
+from app.search.cache import cached
 from app.search.query import KM_PER_DEGREE, NEED_KINDS
 from app.search.sqlite_tables import generation
 
@@ -28,6 +29,7 @@ INTEGERS = ("project_id", "coalesce(region_id, 0)", "coalesce(district_id, 0)", 
             " | ".join(f"((instr(kinds, ',{kind},') > 0) << {i})" for i, kind in enumerate(NEED_KINDS)))
 # julianday: published_at as a number, ordered as its text is (it is one ISO format).
 REALS = "lat, lon, funding_progress, julianday(published_at)"
+MATCHES_BUDGET = 16 * 2**20  # bytes of remembered matches per process: the ids (and ranks) of a million rows
 
 
 def _driver_rows(sql, params=()):
@@ -41,18 +43,26 @@ def _driver_rows(sql, params=()):
         cursor.close()
 
 
-def matching_ids(match):
-    """Ids of the rows an FTS5 expression matches."""
-    rows = _driver_rows("SELECT rowid FROM search_projects_fts WHERE search_projects_fts MATCH ?", (match,))
-    return np.array(rows, dtype=np.int64).reshape(-1)
+def _nbytes(arrays):
+    return sum(a.nbytes for a in arrays)
 
 
-def ranked_ids(match, bm25):
+def matching_ids(match, generation):
+    """Ids of the rows an FTS5 expression matches (remembered for this generation of the index)."""
+    return cached("matches", (generation, "ids", match), lambda: (
+        np.array(_driver_rows("SELECT rowid FROM search_projects_fts WHERE search_projects_fts MATCH ?", (match,)),
+                 dtype=np.int64).reshape(-1),), budget=MATCHES_BUDGET, weigh=_nbytes)[0]
+
+
+def ranked_ids(match, bm25, generation):
     """(ids, bm25 ranks) of the rows an FTS5 expression matches. Ranking costs FTS5 about three times
     what matching alone does (it reads each row's column sizes)."""
-    rows = _driver_rows(f"SELECT rowid, {bm25} FROM search_projects_fts WHERE search_projects_fts MATCH ?", (match,))
-    found = np.array(rows, dtype=np.float64).reshape(-1, 2)
-    return found[:, 0].astype(np.int64), found[:, 1]
+    def rank():
+        rows = _driver_rows(f"SELECT rowid, {bm25} FROM search_projects_fts WHERE search_projects_fts MATCH ?",
+                            (match,))
+        found = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        return found[:, 0].astype(np.int64), np.ascontiguousarray(found[:, 1])
+    return cached("matches", (generation, "ranked", match), rank, budget=MATCHES_BUDGET, weigh=_nbytes)
 
 
 def _integers(text):
@@ -63,7 +73,8 @@ def _integers(text):
 class Columns:
     """One snapshot of search_projects (row i is the i-th project by id)."""
 
-    def __init__(self):
+    def __init__(self, generation):
+        self.generation = generation
         self.status_names = [row[0] for row in _driver_rows("SELECT DISTINCT status FROM search_projects "
                                                             "ORDER BY status")]
         status = "CASE status " + " ".join(f"WHEN ? THEN {i}" for i in range(len(self.status_names))) + " END" \
@@ -200,5 +211,5 @@ def columns():
     if holder["generation"] != now:
         with holder["lock"]:
             if holder["generation"] != now:
-                holder["columns"], holder["generation"] = Columns(), now
+                holder["columns"], holder["generation"] = Columns(now), now
     return holder["columns"]
