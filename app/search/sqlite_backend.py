@@ -272,7 +272,6 @@ class SqliteBackend(SearchBackend):
         """Drop and rebuild the index tables inside the caller's transaction."""
         for statement in DROP + SCHEMA + STATE:
             execute(statement)
-        tables.bump()
         counts = {"project": 0, "profile": 0}
         vocabulary = Vocabulary()
         # No incremental merging while loading: one merge at the end does the same work once.
@@ -290,6 +289,7 @@ class SqliteBackend(SearchBackend):
                 counts[entity] += len(documents)
         execute("INSERT INTO search_projects_fts (search_projects_fts) VALUES ('optimize')")
         execute("INSERT INTO search_projects_fts (search_projects_fts, rank) VALUES ('automerge', 4)")
+        tables.bump()  # after the rows, which carry the generation it moves to
         return counts
 
     def indexed_ids(self, entity):

@@ -6,10 +6,10 @@ The filters, the total, every facet count and the page are computed here, over a
 they cost a pass over every match for each facet, and a numbered sort of all of them for the page:
 a search without words ("what needs money") touched 100,000 rows about ten times.
 
-The two fixed orders a page can follow (newest first; best funded first) are computed by SQLite
-when the arrays are loaded, with the ORDER BY the engine used to run for every search, so the
-answers are the same. Loading takes a few tenths of a second on 100,000 projects; it happens once
-for each generation of the index (any write to it moves the generation on).
+The arrays follow the index: each row of search_projects carries the generation that wrote it, so
+when the generation moves on only the rows written since are read again (and the list of ids, for
+the rows that left). Loading all of them takes a few tenths of a second on 100,000 projects; that
+happens at the first search of a process and after a reindex.
 """
 import math
 from threading import Lock
@@ -18,6 +18,7 @@ import numpy as np
 from flask import current_app
 
 from app.extensions import db
+from app.search.backend import SearchUnavailable
 from app.search.cache import cached
 from app.search.query import KM_PER_DEGREE, NEED_KINDS
 from app.search.sqlite_tables import generation
@@ -25,10 +26,12 @@ from app.search.sqlite_tables import generation
 KIND_BITS = {kind: 1 << i for i, kind in enumerate(NEED_KINDS)}
 CACHE = "search_cache_columns"  # tests drop every search_cache_* extension when they roll back
 INTEGERS = ("project_id", "coalesce(region_id, 0)", "coalesce(district_id, 0)", "coalesce(municipality_id, 0)",
-            "coalesce(sector_id, 0)", "{status}",
+            "coalesce(sector_id, 0)",
             " | ".join(f"((instr(kinds, ',{kind},') > 0) << {i})" for i, kind in enumerate(NEED_KINDS)))
 # julianday: published_at as a number, ordered as its text is (it is one ISO format).
-REALS = "lat, lon, funding_progress, julianday(published_at)"
+REALS = "project_id, lat, lon, funding_progress, julianday(published_at)"
+ARRAYS = ("ids", "region", "district", "municipality", "sector", "kinds")  # INTEGERS' names
+REFRESH_AT_MOST = 0.2  # of the rows written since: more, and every row is read again
 MATCHES_BUDGET = 16 * 2**20  # bytes of remembered matches per process: the ids (and ranks) of a million rows
 
 
@@ -70,31 +73,85 @@ def _integers(text):
     return np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0, np.int64)
 
 
+def _read(where="", params=()):
+    """{array name: values} of the rows of search_projects that `where` keeps, by project id, and
+    their statuses' names. Two statements (whole numbers as texts, the rest as rows): when a
+    commit came between them, their ids differ and both are read again."""
+    texts = ", ".join(f"group_concat({c})" for c in INTEGERS) + ", group_concat(coalesce(status, ''), '|')"
+    for _ in range(5):
+        *numbers, statuses = _driver_rows(f"SELECT {texts} FROM (SELECT * FROM search_projects {where} "
+                                          "ORDER BY project_id)", params)[0]
+        reals = np.array(_driver_rows(f"SELECT {REALS} FROM search_projects {where} ORDER BY project_id", params),
+                         dtype=np.float64).reshape(-1, 5)
+        arrays = dict(zip(ARRAYS, (_integers(t) for t in numbers)))
+        if len(reals) == len(arrays["ids"]) and (reals[:, 0] == arrays["ids"]).all():
+            arrays.update(zip(("lat", "lon", "funding", "published"),
+                              (np.ascontiguousarray(reals[:, i]) for i in range(1, 5))))
+            return arrays, statuses.split("|") if statuses is not None else []
+    raise SearchUnavailable("The index kept changing while it was read.")
+
+
+def _skill_pairs(where="", params=()):
+    """(project ids, skill ids) of the projects' skill terms."""
+    pairs = np.array(_driver_rows("SELECT entity_id, CAST(value AS INTEGER) FROM search_terms "
+                                  f"WHERE entity = 'project' AND facet = 'skill' {where}", params),
+                     dtype=np.int64).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _id_list(ids):
+    return ",".join(str(int(i)) for i in ids)
+
+
+def _status_codes(names, statuses):
+    """Statuses as numbers: the index of each in names, to which new ones are added."""
+    codes = {name: i for i, name in enumerate(names)}
+    return np.array([codes.setdefault(s, len(codes)) for s in statuses], dtype=np.int64), list(codes)
+
+
 class Columns:
     """One snapshot of search_projects (row i is the i-th project by id)."""
 
-    def __init__(self, generation):
-        self.generation = generation
-        self.status_names = [row[0] for row in _driver_rows("SELECT DISTINCT status FROM search_projects "
-                                                            "ORDER BY status")]
-        status = "CASE status " + " ".join(f"WHEN ? THEN {i}" for i in range(len(self.status_names))) + " END" \
-            if self.status_names else "0"
-        columns = ", ".join(f"group_concat({c.format(status=status)})" for c in INTEGERS)
-        texts = _driver_rows(f"SELECT {columns} FROM (SELECT * FROM search_projects ORDER BY project_id)",
-                             self.status_names)[0]
-        (self.ids, self.region, self.district, self.municipality, self.sector, self.status,
-         self.kinds) = (_integers(t) for t in texts)
+    def __init__(self, generation, arrays, status_names, skills):
+        self.generation, self.status_names = generation, status_names
+        for name, values in arrays.items():
+            setattr(self, name, values)
         self.size = len(self.ids)
-        reals = np.array(_driver_rows(f"SELECT {REALS} FROM search_projects ORDER BY project_id"),
-                         dtype=np.float64).reshape(self.size, 4)
-        self.lat, self.lon, funding, published = (np.ascontiguousarray(reals[:, i]) for i in range(4))
         # Sort keys, smaller first; NULLs go last as they did in SQL's DESC orders.
-        self.newest = np.where(np.isnan(published), np.inf, -published)
-        self.best_funded = np.where(np.isnan(funding), np.inf, -funding)
-        pairs = np.array(_driver_rows("SELECT entity_id, CAST(value AS INTEGER) FROM search_terms "
-                                      "WHERE entity = 'project' AND facet = 'skill'"), dtype=np.int64).reshape(-1, 2)
-        rows, known = self.rows_of(pairs[:, 0])
-        self.skill_rows, self.skill_values = rows[known], pairs[known, 1]
+        self.newest = np.where(np.isnan(self.published), np.inf, -self.published)
+        self.best_funded = np.where(np.isnan(self.funding), np.inf, -self.funding)
+        owners, values = skills
+        rows, known = self.rows_of(owners)
+        self.skill_owners, self.skill_values, self.skill_rows = owners[known], values[known], rows[known]
+
+    @classmethod
+    def load(cls, generation):
+        arrays, statuses = _read()
+        arrays["status"], names = _status_codes([], statuses)
+        return cls(generation, arrays, names, _skill_pairs())
+
+    def refreshed(self, generation):
+        """These arrays brought up to the index as it is now: the rows written since their
+        generation read again, the rows that left dropped."""
+        present = _integers(_driver_rows("SELECT group_concat(project_id) FROM "
+                                         "(SELECT project_id FROM search_projects ORDER BY project_id)")[0][0])
+        written, statuses = _read("WHERE generation > ?", (self.generation,))
+        unseen = np.setdiff1d(np.setdiff1d(present, self.ids), written["ids"])  # committed between the reads
+        if len(unseen):
+            more, more_statuses = _read(f"WHERE project_id IN ({_id_list(unseen)})")
+            written = {name: np.concatenate([written[name], more[name]]) for name in written}
+            statuses = statuses + more_statuses
+        if len(written["ids"]) > REFRESH_AT_MOST * max(self.size, 1):
+            return Columns.load(generation)
+        keep = np.isin(self.ids, present) & ~np.isin(self.ids, written["ids"])
+        written["status"], names = _status_codes(self.status_names, statuses)
+        arrays = {name: np.concatenate([getattr(self, name)[keep], values]) for name, values in written.items()}
+        order = np.argsort(arrays["ids"], kind="stable")
+        arrays = {name: values[order] for name, values in arrays.items()}
+        kept = ~np.isin(self.skill_owners, written["ids"])
+        owners, values = _skill_pairs(f"AND entity_id IN ({_id_list(written['ids'])})")
+        return Columns(generation, arrays, names,
+                       (np.concatenate([self.skill_owners[kept], owners]), np.concatenate([self.skill_values[kept], values])))
 
     def rows_of(self, project_ids):
         """(row index of each id, whether the id is a row at all)."""
@@ -211,5 +268,7 @@ def columns():
     if holder["generation"] != now:
         with holder["lock"]:
             if holder["generation"] != now:
-                holder["columns"], holder["generation"] = Columns(now), now
+                known = holder["columns"]
+                holder["columns"] = known.refreshed(now) if known else Columns.load(now)
+                holder["generation"] = now
     return holder["columns"]

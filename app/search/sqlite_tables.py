@@ -16,7 +16,9 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS search_projects (
         project_id INTEGER PRIMARY KEY, region_id INTEGER, district_id INTEGER, municipality_id INTEGER,
         sector_id INTEGER, status TEXT, published_at TEXT, lat REAL, lon REAL, funding_progress REAL,
-        languages TEXT, kinds TEXT, skills TEXT)""",
+        languages TEXT, kinds TEXT, skills TEXT, generation INTEGER NOT NULL DEFAULT 0)""",
+    # The generation that wrote the row: processes read again only the rows written since they last did.
+    "CREATE INDEX IF NOT EXISTS ix_search_projects_generation ON search_projects (generation)",
     "CREATE INDEX IF NOT EXISTS ix_search_projects_place ON search_projects (region_id, district_id)",
     "CREATE INDEX IF NOT EXISTS ix_search_projects_sector ON search_projects (sector_id)",
     "CREATE INDEX IF NOT EXISTS ix_search_projects_published ON search_projects (published_at)",
@@ -111,9 +113,10 @@ def insert_projects(documents):
         return
     insert_many(
         """INSERT INTO search_projects (project_id, region_id, district_id, municipality_id, sector_id,
-               status, published_at, lat, lon, funding_progress, languages, kinds, skills)
+               status, published_at, lat, lon, funding_progress, languages, kinds, skills, generation)
            VALUES (:id, :region_id, :district_id, :municipality_id, :sector_id, :status, :published_at,
-               :lat, :lon, :funding_progress, :languages, :kinds, :skills)""",
+               :lat, :lon, :funding_progress, :languages, :kinds, :skills,
+               (SELECT generation + 1 FROM search_state))""",
         [{**d, "languages": as_set(d["languages"]), "kinds": as_set(d["need_kinds"]),
           "skills": as_set(d["skill_ids"])} for d in documents],
     )
