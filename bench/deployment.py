@@ -21,11 +21,15 @@ Steps:
             public project.
 2. pages    In this process, through Flask's test client, each kind of page on each deployment:
             mean time per request, SQL statements and search-engine requests per request.
-3. HTTP     For each deployment in turn: gunicorn with the project's gunicorn.conf.py (2 sync
-            workers, as bin/serve-production runs it) on loopback, and wrk -t2 -c32 against
-            /healthz, the home page, the project pages (cycled over every public project) and
-            varied search URLs (500 distinct ones, cycled). The CPU time PostgreSQL's processes and
-            the search engine used during each run is measured from /proc.
+3. HTTP     Both deployments under gunicorn at once, each with the project's gunicorn.conf.py (2 sync
+            workers, as bin/serve-production runs it) on loopback; an idle one costs nothing. For
+            each page, wrk -t2 -c32 runs against one, the other, the other again and the first
+            again (half of --duration each: A B B A), so a change in the machine's other load
+            during the run weighs on both alike; requests/s is the pages' total over the time.
+            Pages: /healthz, the home page, the project pages (cycled over every public project)
+            and varied search URLs (500 distinct ones, cycled). The CPU time of gunicorn's
+            processes, PostgreSQL's and the search engine's during the runs is read from /proc
+            (workers gunicorn replaced meanwhile, after max_requests, are not counted).
 
 --results FILE writes the section "Deployments side by side" into FILE (replacing the one an
 earlier run wrote, keeping the rest of the file); by default the table is only printed.
@@ -261,63 +265,106 @@ def in_process(deployment, paths, rounds=5):
 # ----------------------------------------------------------------------------------- HTTP
 
 
-def serve(deployment, servers, paths, duration, connections, threads):
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    wrk = shutil.which("wrk")
-    if not gunicorn.exists() or not wrk:
-        return {"skipped": f"needs {'wrk (apt-get install -y wrk)' if not wrk else 'gunicorn'}"}
-    port = sb.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, **deployment.env, "BIRGE_CONFIG": "production", "PUBLIC_URL": base,
-           "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
-    log_path = Path(tempfile.gettempdir()) / f"birge-deployment-{deployment.key}.log"
-    log = open(log_path, "w")
-    server = subprocess.Popen([str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    result, scripts = {"notes": []}, []
-    try:
+class Served:
+    """One deployment under gunicorn (the project's gunicorn.conf.py: 2 sync workers) on loopback."""
+
+    def __init__(self, deployment, servers):
+        self.deployment, self.servers = deployment, servers
+        port = sb.free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, **deployment.env, "BIRGE_CONFIG": "production", "PUBLIC_URL": self.base,
+               "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+        self.log_path = Path(tempfile.gettempdir()) / f"birge-deployment-{deployment.key}.log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "app:create_app()"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.result = {"notes": []}
         for _ in range(150):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                break
+                urllib.request.urlopen(self.base + "/healthz", timeout=2).read()
+                return
             except OSError:
-                if server.poll() is not None:
-                    return {"skipped": f"gunicorn exited with {server.returncode}; see {log_path}"}
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
                 time.sleep(0.2)
+
+    def warm(self, urls):
+        for url in (urls * 20)[:max(20, min(len(urls), 60))]:  # both workers: templates, caches
+            urllib.request.urlopen(self.base + url, timeout=30).read()
+
+    def load(self, page, command, path):
+        """One wrk run; its figures are added to the page's (requests and seconds summed)."""
+        watch = CpuWatch(self.servers.roots())
+        workers = CpuWatch({"gunicorn": self.process.pid})
+        started = time.monotonic()
+        run = subprocess.run(command + [self.base + path], capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        w = sb.parse_wrk(run.stdout)
+        cpu = {**watch.stop(), **workers.stop()}
+        total = self.result.setdefault(page, {"requests": 0, "seconds": 0.0, "non_2xx": 0, "socket_errors": 0,
+                                              "p50": [], "p99": [], "cpu": {}, "raw": []})
+        total["requests"] += w["requests"]
+        total["seconds"] += w["requests"] / w["rps"] if w["rps"] else seconds
+        total["rps"] = total["requests"] / total["seconds"] if total["seconds"] else 0.0
+        total["non_2xx"] += w["non_2xx"]
+        total["socket_errors"] += w["socket_errors"]
+        total["p50"].append(w["latency_p50_ms"] or 0.0)
+        total["p99"].append(w["latency_p99_ms"] or 0.0)
+        for name, value in cpu.items():
+            total["cpu"][name] = total["cpu"].get(name, 0.0) + value
+        total["raw"].append(run.stdout)
+
+    def stop(self):
+        self.result["worker_peak_rss_mb"] = [round(m) for m in map(sb._vm_hwm_mb, sb._children(self.process.pid)) if m]
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        text = self.log_path.read_text()
+        if "Traceback" in text or "WORKER TIMEOUT" in text:
+            self.result["notes"].append(f"errors in the gunicorn log ({self.log_path})")
+        self.result["worker_restarts"] = text.count("Booting worker") - 2
+        for page in PAGES:
+            w = self.result.get(page)
+            if w and (w["non_2xx"] or w["socket_errors"]):
+                self.result["notes"].append(f"{page}: {w['non_2xx']} non-2xx, {w['socket_errors']} socket errors")
+        return self.result
+
+
+def serve_both(targets, servers, paths, duration, connections, threads):
+    """Both deployments up at once (an idle one costs nothing), and for each page the wrk runs in the
+    order A B B A, half the duration each, so a change of the machine's other load during the run
+    weighs on both sides alike."""
+    wrk = shutil.which("wrk")
+    if not (Path(sys.executable).parent / "gunicorn").exists() or not wrk:
+        skipped = {"skipped": f"needs {'wrk (apt-get install -y wrk)' if not wrk else 'gunicorn'}"}
+        return [dict(skipped) for _ in targets]
+    served, scripts = [], []
+    try:
+        for deployment in targets:
+            served.append(Served(deployment, servers))
         for page in PAGES:
             urls = paths[page]
-            for url in (urls * 20)[:max(20, min(len(urls), 60))]:  # warm both workers
-                urllib.request.urlopen(base + url, timeout=30).read()
-            command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+            for s in served:
+                s.warm(urls)
+            base_command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, duration // 2)}s", "--latency",
+                            "--timeout", "10s"]
             if len(urls) > 1:
                 script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
                 script.write(sb.WRK_CYCLE % ", ".join(f'"{u}"' for u in urls))
                 script.close()
                 scripts.append(script.name)
-                command += ["-s", script.name]
-            watch = CpuWatch(servers.roots())
-            workers = CpuWatch({"gunicorn": server.pid})
-            run = subprocess.run(command + [base + urls[0]], capture_output=True, text=True)
-            result[page] = {**sb.parse_wrk(run.stdout), "raw": run.stdout, "cpu": {**watch.stop(), **workers.stop()}}
-        result["worker_peak_rss_mb"] = [round(m) for m in map(sb._vm_hwm_mb, sb._children(server.pid)) if m]
+                base_command += ["-s", script.name]
+            for s in served + served[::-1]:
+                s.load(page, base_command, urls[0])
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+        results = [s.stop() for s in served]
         for name in scripts:
             Path(name).unlink(missing_ok=True)
-    text = log_path.read_text()
-    if "Traceback" in text or "WORKER TIMEOUT" in text:
-        result["notes"].append(f"errors in the gunicorn log ({log_path})")
-    result["worker_restarts"] = text.count("Booting worker") - 2
-    for page in PAGES:
-        if result[page]["non_2xx"] or result[page]["socket_errors"]:
-            result["notes"].append(f"{page}: {result[page]['non_2xx']} non-2xx, socket errors "
-                                   f"{result[page]['socket_errors_text']}")
-    return result
+    return results
 
 
 # ----------------------------------------------------------------------------------- report
@@ -343,7 +390,7 @@ def table(report):
 def _cell(w):
     cpu = w.get("cpu", {})
     extra = "".join(f", {name} {seconds:.1f} CPU-s" for name, seconds in cpu.items() if name != "gunicorn")
-    return (f"{w['rps']:.0f} req/s (p50 {w['latency_p50_ms']:.0f} ms, p99 {w['latency_p99_ms']:.0f} ms; "
+    return (f"{w['rps']:.0f} req/s (p50 {max(w['p50']):.0f} ms, p99 {max(w['p99']):.0f} ms; "
             f"gunicorn {cpu.get('gunicorn', 0):.1f} CPU-s{extra})")
 
 
@@ -388,7 +435,7 @@ def section(report, command):
         f"- **Data:** the demo data (`flask demo`): {len(report['data']['project_ids'])} public projects, "
         f"indexed {emb['indexed']} (embedded) / {pg['indexed']} ({pg['title']})",
         f"- **Load:** gunicorn.conf.py with 2 sync workers; wrk -t{report['threads']} -c{report['connections']} "
-        f"-d{report['duration']}s per page; CPU used by other processes during the HTTP runs: "
+        f", {report['duration']} s per page and deployment in halves run A B B A; CPU used by other processes during the HTTP runs: "
         f"{report['others_cpu_s']:.0f} s in {report['http_wall_s']:.0f} s",
         "",
         f"**A project page on PostgreSQL + Elasticsearch: {verdict}**",
@@ -447,21 +494,21 @@ def main():
         for deployment, entry in zip(targets, report["deployments"]):
             print(f"2. In process: {deployment.title} …", flush=True)
             entry["pages"] = in_process(deployment, paths)
-        for deployment, entry in zip(targets, report["deployments"]):
+        for entry in report["deployments"]:
             entry["http"] = {}
-            if args.no_http:
-                continue
+        if not args.no_http:
             sb.wait_quiet(args.wait_quiet)
-            print(f"3. HTTP: {deployment.title}, wrk -t{args.threads} -c{args.connections} -d{args.duration}s …",
-                  flush=True)
+            print(f"3. HTTP: both deployments, wrk -t{args.threads} -c{args.connections}, {args.duration} s per page "
+                  "each (A B B A) …", flush=True)
             watch = sb.OtherLoad()
-            entry["http"] = serve(deployment, servers, paths, args.duration, args.connections, args.threads)
+            results = serve_both(targets, servers, paths, args.duration, args.connections, args.threads)
             seen = watch.stop()
             # OtherLoad counts PostgreSQL and the search engine as other processes: take them out.
-            ours = sum(seconds for page in PAGES for name, seconds in entry["http"].get(page, {}).get("cpu", {}).items()
-                       if name != "gunicorn")
-            report["others_cpu_s"] += max(0.0, seen["others_cpu_s"] - ours)
-            report["http_wall_s"] += seen["wall_s"]
+            ours = sum(seconds for http in results for page in PAGES
+                       for name, seconds in http.get(page, {}).get("cpu", {}).items() if name != "gunicorn")
+            report["others_cpu_s"], report["http_wall_s"] = max(0.0, seen["others_cpu_s"] - ours), seen["wall_s"]
+            for entry, http in zip(report["deployments"], results):
+                entry["http"] = http
     finally:
         servers.stop()
         shutil.rmtree(scratch, ignore_errors=True)
