@@ -34,7 +34,8 @@ def register_extensions(app):
     from app import assets, search
     from sqlalchemy import event
 
-    from app.extensions import babel, csrf, db, enforce_foreign_keys, limiter, login_manager, migrate
+    from app.extensions import (babel, csrf, db, enforce_foreign_keys, limiter, login_manager, migrate,
+                                ping_when_idle)
     from app.i18n import select_locale, select_timezone
     from app.search.sqlite_tables import not_an_index_table
     from app.security import load_user
@@ -43,6 +44,7 @@ def register_extensions(app):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", enforce_foreign_keys)
+        ping_when_idle(db.engine, app.config["POOL_PING_IDLE_SECONDS"])
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, include_object=not_an_index_table)
     csrf.init_app(app)
