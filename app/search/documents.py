@@ -48,6 +48,16 @@ class Vocabulary:
             )
         }
         self.municipalities_by_id = {m.id: m for m in self.municipalities.values()}
+        self._places = {}
+
+    def places(self, municipality):
+        """The names of a municipality, its district and its region: one text per municipality."""
+        found = self._places.get(municipality.id)
+        if found is None:
+            district = municipality.district
+            found = self._places[municipality.id] = " ".join(
+                _names(municipality) + _names(district) + _names(district.region))
+        return found
 
 
 def _names(item):
@@ -86,7 +96,7 @@ def project_documents(projects, vocabulary=None):
             "title": data["title"],
             "summary": data.get("summary") or "",
             "body": " ".join(filter(None, (plain_text(data.get("description")), need_text))),
-            "places": " ".join(_names(municipality) + _names(district) + _names(district.region)),
+            "places": vocabulary.places(municipality),
             # Each skill once, however many needs ask for it.
             "skill_names": " ".join(name for skill in dict.fromkeys(filter(None, skills)) for name in _names(skill)),
             "region_id": district.region_id,
