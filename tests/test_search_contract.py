@@ -11,6 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import District, Municipality, Region, Sector, Skill
 from app.search import backend, matching
+from app.search.documents import project_documents
 from app.search.query import SearchQuery
 from app.services import projects as project_service
 from tests.search_data import publish, settle
@@ -425,3 +426,24 @@ def test_nothing_a_search_remembered_outlives_a_change_to_the_index(world):
     settle()
     assert set(found(SearchQuery(q="мост"))) == {added.id, world.projects["bridge_ru"].id}
     assert backend().search(SearchQuery(sector=(roads,))).total == 2
+
+
+def test_a_skill_is_indexed_once_whatever_its_names_and_needs(world):
+    # "Хирург" is the surgeon's Kyrgyz and Russian name: the skills text holds it once, and once
+    # too when two needs ask for surgeons (bm25 counted it two or four times).
+    assert project_documents([world.projects["surgery"]])[world.projects["surgery"].id]["skill_names"] \
+        == "Хирург Surgeon"
+    official = world.officials["bridge_ru"]
+    lsg = official.memberships[0].lsg
+    project = publish(official, lsg, moderator=world.moderator, title="Две смены хирургов",
+                      summary="Хирурги нужны на две недели.", sector="health", skill="surgeon",
+                      dates=(date(2027, 7, 1), date(2027, 7, 10)), publish=False)
+    project_service.add_need(official, project, "skill", skill=db.session.scalar(db.select(Skill).filter_by(
+        code="surgeon")), slots=2, starts_on=date(2027, 7, 11), ends_on=date(2027, 7, 20), on_site=True,
+        requirements="")
+    project_service.submit_project(official, project)
+    project_service.publish_project(world.moderator, project, reason="Documents checked")
+    db.session.commit()
+    settle()
+    assert project_documents([project])[project.id]["skill_names"] == "Хирург Surgeon"
+    assert project.id in found(SearchQuery(q="хирург"))

@@ -48,10 +48,22 @@ class Vocabulary:
             )
         }
         self.municipalities_by_id = {m.id: m for m in self.municipalities.values()}
+        self._places = {}
+
+    def places(self, municipality):
+        """The names of a municipality, its district and its region: one text per municipality."""
+        found = self._places.get(municipality.id)
+        if found is None:
+            district = municipality.district
+            found = self._places[municipality.id] = " ".join(
+                _names(municipality) + _names(district) + _names(district.region))
+        return found
 
 
 def _names(item):
-    return [item.name_ky, item.name_ru, item.name_en] if item else []
+    """An item's names in the three languages, each once: a skill called "Хирург" in Kyrgyz and
+    in Russian is one word of the text, not two (bm25 would count it twice)."""
+    return list(dict.fromkeys(filter(None, (item.name_ky, item.name_ru, item.name_en)))) if item else []
 
 
 def is_searchable(project):
@@ -84,8 +96,9 @@ def project_documents(projects, vocabulary=None):
             "title": data["title"],
             "summary": data.get("summary") or "",
             "body": " ".join(filter(None, (plain_text(data.get("description")), need_text))),
-            "places": " ".join(_names(municipality) + _names(district) + _names(district.region)),
-            "skill_names": " ".join(name for skill in skills if skill for name in _names(skill)),
+            "places": vocabulary.places(municipality),
+            # Each skill once, however many needs ask for it.
+            "skill_names": " ".join(name for skill in dict.fromkeys(filter(None, skills)) for name in _names(skill)),
             "region_id": district.region_id,
             "district_id": district.id,
             "municipality_id": municipality.id,
@@ -111,39 +124,49 @@ PROJECT_INDEX_COLUMNS = (Project.id, Project.status, Project.lsg_id, Project.pub
                          Project.published_snapshot, Project.municipality_id)
 
 
+def _rows(statement):
+    """Plain rows of a statement through the session's connection (its transaction): without the
+    ORM's result handling, a third faster over a million rows. Pending changes are flushed first,
+    as the session would."""
+    db.session.flush()
+    return db.session.connection().execute(statement)
+
+
 def project_rows(first_id, last_id):
     """Just what the documents of the public projects with ids in [first_id, last_id] need
     (reindexing): plain rows carry the attributes project_documents reads, without ORM objects."""
-    return db.session.execute(db.select(*PROJECT_INDEX_COLUMNS).where(
+    return _rows(db.select(*PROJECT_INDEX_COLUMNS).where(
         Project.id.between(first_id, last_id), Project.status.in_(PUBLIC_STATUSES))).all()
 
 
 def profile_rows(first_id, last_id):
     """The profiles with ids in [first_id, last_id] as plain objects with the attributes
-    profile_documents reads, in five queries however many they are (reindexing)."""
+    profile_documents reads, in four queries however many they are (reindexing)."""
     ids = (first_id, last_id)
+    # Rows unpacked by position: Row._asdict costs more than the query itself.
     profiles = {
-        row.id: SimpleNamespace(**row._asdict(), skills=[], sectors=[], windows=[], user=None)
-        for row in db.session.execute(db.select(
+        profile_id: SimpleNamespace(id=profile_id, user_id=user_id, visibility=visibility, languages=languages,
+                                    updated_at=updated_at, home_region_id=region, home_district_id=district,
+                                    home_municipality_id=municipality, skills=[], sectors=[], windows=[],
+                                    user=SimpleNamespace(active=bool(active)))
+        for profile_id, user_id, visibility, languages, updated_at, region, district, municipality, active
+        in _rows(db.select(
             MemberProfile.id, MemberProfile.user_id, MemberProfile.visibility, MemberProfile.languages,
             MemberProfile.updated_at, MemberProfile.home_region_id, MemberProfile.home_district_id,
-            MemberProfile.home_municipality_id).where(MemberProfile.id.between(*ids)))
+            MemberProfile.home_municipality_id, User.active)
+            .outerjoin(User, User.id == MemberProfile.user_id).where(MemberProfile.id.between(*ids)))
     }
-    users = dict(db.session.execute(db.select(User.id, User.active).where(
-        User.id.in_([p.user_id for p in profiles.values()]))).all())
-    for profile in profiles.values():
-        profile.user = SimpleNamespace(active=users.get(profile.user_id, False))
-    for row in db.session.execute(db.select(ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.status)
-                                  .where(ProfileSkill.profile_id.between(*ids)).order_by(ProfileSkill.id)):
-        profiles[row.profile_id].skills.append(row)
-    for row in db.session.execute(db.select(member_profile_sectors.c.profile_id, member_profile_sectors.c.sector_id)
-                                  .where(member_profile_sectors.c.profile_id.between(*ids))):
-        profiles[row.profile_id].sectors.append(SimpleNamespace(id=row.sector_id))
-    for row in db.session.execute(db.select(AvailabilityWindow.profile_id, AvailabilityWindow.starts_on,
-                                            AvailabilityWindow.ends_on)
-                                  .where(AvailabilityWindow.profile_id.between(*ids))
-                                  .order_by(AvailabilityWindow.starts_on, AvailabilityWindow.id)):
-        profiles[row.profile_id].windows.append(row)
+    for row in _rows(db.select(ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.status)
+                     .where(ProfileSkill.profile_id.between(*ids)).order_by(ProfileSkill.id)):
+        profiles[row[0]].skills.append(row)
+    for profile_id, sector_id in _rows(
+            db.select(member_profile_sectors.c.profile_id, member_profile_sectors.c.sector_id)
+            .where(member_profile_sectors.c.profile_id.between(*ids))):
+        profiles[profile_id].sectors.append(SimpleNamespace(id=sector_id))
+    for row in _rows(db.select(AvailabilityWindow.profile_id, AvailabilityWindow.starts_on, AvailabilityWindow.ends_on)
+                     .where(AvailabilityWindow.profile_id.between(*ids))
+                     .order_by(AvailabilityWindow.starts_on, AvailabilityWindow.id)):
+        profiles[row[0]].windows.append(row)
     return list(profiles.values())
 
 
@@ -155,24 +178,30 @@ def profile_documents(profiles):
     """{profile id: document} for the profiles officials may be shown."""
     profiles = [p for p in profiles if is_profile_searchable(p)]
     pledged = lsgs_pledged_to_by([p.user_id for p in profiles])
+    return {profile.id: _profile_document(profile, pledged) for profile in profiles}
+
+
+# An enum member read from its class costs a lookup each time: these are read once per profile.
+_REJECTED, _VERIFIED = SkillStatus.REJECTED, SkillStatus.VERIFIED
+
+
+def _profile_document(profile, pledged):
+    skills = [(s.skill_id, s.status) for s in profile.skills]
     return {
-        profile.id: {
-            "id": profile.id,
-            "user_id": profile.user_id,
-            "region_id": profile.home_region_id,
-            "district_id": profile.home_district_id,
-            "municipality_id": profile.home_municipality_id,
-            "visibility": profile.visibility.value,
-            "languages": sorted(profile.languages or []),
-            "sector_ids": sorted(s.id for s in profile.sectors),
-            "skill_ids": sorted(s.skill_id for s in profile.skills if s.status != SkillStatus.REJECTED),
-            "verified_skill_ids": sorted(s.skill_id for s in profile.skills if s.status == SkillStatus.VERIFIED),
-            "windows": [{"starts_on": w.starts_on.isoformat(), "ends_on": w.ends_on.isoformat()}
-                        for w in profile.windows],
-            "lsg_ids": sorted(pledged.get(profile.user_id, ())),
-            "updated_at": profile.updated_at.isoformat(timespec="seconds"),
-        }
-        for profile in profiles
+        "id": profile.id,
+        "user_id": profile.user_id,
+        "region_id": profile.home_region_id,
+        "district_id": profile.home_district_id,
+        "municipality_id": profile.home_municipality_id,
+        "visibility": profile.visibility.value,
+        "languages": sorted(profile.languages or []),
+        "sector_ids": sorted([s.id for s in profile.sectors]),
+        "skill_ids": sorted([skill for skill, status in skills if status is not _REJECTED]),
+        "verified_skill_ids": sorted([skill for skill, status in skills if status is _VERIFIED]),
+        "windows": [{"starts_on": w.starts_on.isoformat(), "ends_on": w.ends_on.isoformat()}
+                    for w in profile.windows],
+        "lsg_ids": sorted(pledged.get(profile.user_id, ())),
+        "updated_at": profile.updated_at.isoformat(timespec="seconds"),
     }
 
 

@@ -15,6 +15,9 @@ Changing how words are stemmed changes what the index holds: run `flask search r
 such a release (docs/deployment.md, "Upgrading").
 """
 import re
+from functools import lru_cache
+from operator import itemgetter
+
 import snowballstemmer
 from markupsafe import Markup, escape
 
@@ -52,8 +55,8 @@ def _stem(word):
     return found if len(found) >= MIN_STEM_LENGTH else word
 
 
-# word -> (stem, language, what a Kyrgyz sentence stores); a plain dict: reindexing looks up
-# hundreds of thousands of words per second.
+# word -> (stem, language, what a Kyrgyz sentence stores, whether it has Cyrillic letters); a
+# plain dict: reindexing looks up hundreds of thousands of words per second.
 _analysed = {}
 
 
@@ -62,10 +65,32 @@ def _analyse(word):
     if found is None:
         if len(_analysed) > 500_000:
             _analysed.clear()
+            _tokens.clear()
         language = "name" if kyrgyz.is_name(word) else kyrgyz.judge(word)
         stemmed = _stem(word)
-        found = _analysed[word] = (stemmed, language, word if language is None and CYRILLIC.search(word) else stemmed)
+        cyrillic = CYRILLIC.search(word) is not None
+        found = _analysed[word] = (stemmed, language, word if language is None and cyrillic else stemmed, cyrillic)
     return found
+
+
+# A token of a text as found by WORD -> its entry in _analysed, or SKIP for the tokens words()
+# leaves out (a single digit). Lets a document's tokens be looked up in one C-level pass.
+SKIP = ()
+_tokens = {}
+
+
+def _token_entries(tokens):
+    """The _analysed entries of a lower-case text's WORD tokens, words() left out."""
+    entries = list(map(_tokens.get, tokens))
+    if None in entries:
+        for i, entry in enumerate(entries):
+            if entry is None:
+                token = tokens[i]
+                entry = _tokens[token] = SKIP if token.isdigit() and len(token) < 2 else _analyse(token)
+                entries[i] = entry
+    if SKIP in entries:
+        entries = [entry for entry in entries if entry is not SKIP]
+    return entries
 
 
 def stem(word):
@@ -99,27 +124,41 @@ def _sentence_stems(entries, result):
 def _document_stems(text):
     """The stems of a text, sentence by sentence: in a Kyrgyz sentence, words that could be
     either language stay whole."""
-    entries = [_analyse(w) for w in words(text)]
-    languages = {entry[1] for entry in entries}
+    lowered = text.lower().replace("ё", "е")
+    entries = _token_entries(WORD.findall(lowered))
+    languages = set(map(_LANGUAGE, entries))
     if "ky" not in languages:
-        return [entry[0] for entry in entries]
+        return map(_STEM, entries)
     if "ru" not in languages:  # all Kyrgyz, whatever the sentences
-        return [entry[2] for entry in entries]
-    result, sentence, known = [], [], _analysed
-    for token in SENTENCE_TOKEN.findall(text.lower().replace("ё", "е")):
+        return map(_KYRGYZ_STORED, entries)
+    result, sentence = [], []
+    for token in SENTENCE_TOKEN.findall(lowered):
         if token in ".!?;:\n":
             _sentence_stems(sentence, result)
             sentence = []
-        elif not token.isdigit() or len(token) > 1:
-            sentence.append(known.get(token) or _analyse(token))
+        else:
+            entry = _tokens.get(token)
+            if entry is None:
+                entry = (_token_entries([token]) or [SKIP])[0]
+            if entry is not SKIP:
+                sentence.append(entry)
     _sentence_stems(sentence, result)
     return result
+
+
+_STEM, _LANGUAGE, _KYRGYZ_STORED = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def index_text(*parts):
     """What the full-text index stores for some text: its stems, in order (a Kyrgyz text's
     words of either language whole)."""
     return " ".join(" ".join(_document_stems(part)) for part in parts if part)
+
+
+@lru_cache(maxsize=20_000)
+def index_names(names):
+    """index_text of a text that many documents share (the names of places and skills)."""
+    return index_text(names)
 
 
 def query_stems(query):
@@ -136,7 +175,9 @@ def languages_of(text):
     letters, vocabulary or suffixes), "ru" when a word is Russian or when no Cyrillic word is
     Kyrgyz, "en" for Latin letters. A text mixing two languages has both."""
     found = set()
-    judgements = [judge(w) for w in words(text) if CYRILLIC.search(w) and judge(w) != "name"]
+    lowered = (text or "").lower().replace("ё", "е")
+    judgements = {entry[1] for entry in _token_entries(WORD.findall(lowered)) if entry[3]}
+    judgements.discard("name")
     if "ky" in judgements:
         found.add("ky")
     if "ru" in judgements or (judgements and "ky" not in judgements):
