@@ -145,7 +145,9 @@ def project_page(project, *, working_copy, pledges=None):
     municipality = project.municipality  # the version's place is nearly always the project's, loaded with it
     if municipality is None or municipality.code != data["municipality"]:
         municipality = db.session.scalar(db.select(Municipality).filter_by(code=data["municipality"]))
-    sector = db.session.scalar(db.select(Sector).filter_by(code=data["sector"])) if data["sector"] else None
+    sector = project.sector if data["sector"] else None  # as the place: the project's, unless the version moved it
+    if data["sector"] and (sector is None or sector.code != data["sector"]):
+        sector = db.session.scalar(db.select(Sector).filter_by(code=data["sector"]))
     skill_codes = {n["skill"] for n in data["needs"] if n["skill"]}
     skills = {s.code: s for s in db.session.scalars(db.select(Skill).where(Skill.code.in_(skill_codes)))} \
         if skill_codes else {}
