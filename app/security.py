@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
 from app.errors import InvalidInput
 from app.extensions import db
@@ -16,8 +15,7 @@ def load_user(user_id):
     raw_id, _, token = (user_id or "").partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    # The memberships come along: every page's menu asks whether the user is an official.
-    user = db.session.get(User, int(raw_id), options=[joinedload(User.memberships)])
+    user = db.session.get(User, int(raw_id))
     if user is None or user.session_token != token:
         return None
     return user
