@@ -127,7 +127,7 @@ def register_error_handlers(app):
 
 def register_template_helpers(app):
     from app import authz
-    from app.i18n import language_choices, language_return_path
+    from app.i18n import language_choices, language_return_path, template_gettext
     from app.markdown import render_markdown
     from app.models._common import current_language
     from app.money import format_money, format_rate
@@ -141,7 +141,7 @@ def register_template_helpers(app):
     def inject_helpers():
         return {"authz": authz, "language_choices": language_choices(),
                 "current_language": current_language(), "card_enabled": card_enabled(),
-                "language_return_path": language_return_path}
+                "language_return_path": language_return_path, **template_gettext()}
 
 
 def register_commands(app):

@@ -1,8 +1,13 @@
 """Which language a request is served in: the user's setting, else the switcher, else the browser."""
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.ext import _make_new_ngettext, _make_new_npgettext, _make_new_pgettext
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from app.security import is_safe_next
@@ -11,6 +16,10 @@ from app.security import is_safe_next
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 # Set when a visitor picks a language before logging in: that choice is newer than the account's.
 CHOSEN_BEFORE_LOGIN = "lang_chosen_before_login"
+# A template's constant strings, as rendered, per catalogue (a catalogue is one locale's, and a new
+# object when Flask-Babel reloads them, so a memo never outlives the words it came from).
+_RENDERED = WeakKeyDictionary()
+MAX_RENDERED = 5000  # template strings are constants; a bound keeps a stray dynamic one from growing it
 
 
 def select_locale():
@@ -69,3 +78,31 @@ def language_return_path():
     if referrer.netloc == request.host and is_safe_next(back) and _shows_a_page(referrer.path):
         return back
     return ""
+
+
+def template_gettext():
+    """The templates' gettext family (what ``_()`` and ``{% trans %}`` call) bound to the catalogue
+    of this render's locale, for a context processor: Flask-Babel's own finds the locale and the
+    catalogue again on each of the hundreds of calls a page makes. A string with no variables is
+    looked up and escaped once per catalogue; otherwise this is Jinja's newstyle gettext."""
+    translations = get_translations()
+    rendered = _RENDERED.setdefault(translations, {})
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        autoescape = __context.eval_ctx.autoescape
+        if not variables:
+            found = rendered.get((__string, autoescape))
+            if found is not None:
+                return found
+        rv = translations.ugettext(__string)
+        if autoescape:
+            rv = Markup(rv)
+        rv = rv % variables  # as Jinja does: always a format string, so "%%" reads the same
+        if not variables and len(rendered) < MAX_RENDERED:
+            rendered[(__string, autoescape)] = rv
+        return rv
+
+    return {"gettext": gettext, "ngettext": _make_new_ngettext(translations.ungettext),
+            "pgettext": _make_new_pgettext(translations.upgettext),
+            "npgettext": _make_new_npgettext(translations.unpgettext)}

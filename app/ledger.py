@@ -105,13 +105,21 @@ def confirmed_totals(need_ids):
     return {need_id: int(money or goods or places or 0) for need_id, money, goods, places in rows}
 
 
-def confirmed_diaspora_money(project):
+def counted_money_pledges(project, pledges=None):
+    """The project's confirmed money pledges: picked from ``pledges`` when the caller has read a
+    superset of them already (the project page's public ledger), else read."""
+    if pledges is not None:
+        return [p for p in pledges if p.project_id == project.id and p.status in COUNTED_STATUSES
+                and p.kind == PledgeKind.FUNDS]
+    return db.session.scalars(
+        db.select(Pledge).where(Pledge.project_id == project.id, Pledge.status.in_(COUNTED_STATUSES),
+                                Pledge.kind == PledgeKind.FUNDS)).all()
+
+
+def confirmed_diaspora_money(project, pledges=None):
     """Confirmed money pledged on the project's funds needs in its currency (the diaspora's share)."""
     total = 0
-    for pledge in db.session.scalars(
-        db.select(Pledge).where(Pledge.project_id == project.id, Pledge.status.in_(COUNTED_STATUSES),
-                                Pledge.kind == PledgeKind.FUNDS)
-    ):
+    for pledge in counted_money_pledges(project, pledges):
         # converted_amount is in the need's currency; a need may ask for dollars in a som project.
         if pledge.need.currency == project.currency:
             total += pledge.converted_amount
@@ -146,13 +154,10 @@ def remaining(need, *, besides=None):
     return max(0, need.target_amount - counted - held_amount(need, besides=besides))
 
 
-def ledger_totals(project):
+def ledger_totals(project, pledges=None):
     """{currency: counted money} — per currency, the sum of the progress bars of its needs."""
     totals = {}
-    for pledge in db.session.scalars(
-        db.select(Pledge).where(Pledge.project_id == project.id, Pledge.kind == PledgeKind.FUNDS,
-                                Pledge.status.in_(COUNTED_STATUSES))
-    ):
+    for pledge in counted_money_pledges(project, pledges):
         totals[pledge.need.currency] = totals.get(pledge.need.currency, 0) + pledge.converted_amount
     return totals
 

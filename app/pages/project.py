@@ -106,10 +106,10 @@ class ProjectPage:
         return sum(s.received for s in self.shares)
 
 
-def _shares(project, data):
+def _shares(project, data, pledges=None):
     """The plan with confirmed diaspora money counted; a conditional match is released once every
     diaspora share is complete (the condition 3x1-style programmes set)."""
-    diaspora_money = confirmed_diaspora_money(project)
+    diaspora_money = confirmed_diaspora_money(project, pledges)
     shares = []
     for s in data["shares"]:
         received = s["received"] + (diaspora_money if s["source"] == ShareSource.DIASPORA.value else 0)
@@ -138,12 +138,19 @@ def need_progress(need, confirmed):
     return confirmed.get(need["id"], 0), need["quantity"] or 0
 
 
-def project_page(project, *, working_copy):
+def project_page(project, *, working_copy, pledges=None):
+    """The page of a version of the project; ``pledges``: its public ledger when the caller has read
+    it (the counted money is picked from it rather than read again)."""
     data = snapshot(project) if working_copy or not project.published_snapshot else project.published_snapshot
-    municipality = db.session.scalar(db.select(Municipality).filter_by(code=data["municipality"]))
-    sector = db.session.scalar(db.select(Sector).filter_by(code=data["sector"])) if data["sector"] else None
+    municipality = project.municipality  # the version's place is nearly always the project's, loaded with it
+    if municipality is None or municipality.code != data["municipality"]:
+        municipality = db.session.scalar(db.select(Municipality).filter_by(code=data["municipality"]))
+    sector = project.sector if data["sector"] else None  # as the place: the project's, unless the version moved it
+    if data["sector"] and (sector is None or sector.code != data["sector"]):
+        sector = db.session.scalar(db.select(Sector).filter_by(code=data["sector"]))
     skill_codes = {n["skill"] for n in data["needs"] if n["skill"]}
-    skills = {s.code: s for s in db.session.scalars(db.select(Skill).where(Skill.code.in_(skill_codes)))}
+    skills = {s.code: s for s in db.session.scalars(db.select(Skill).where(Skill.code.in_(skill_codes)))} \
+        if skill_codes else {}
     spent = {m.id: s for m, _planned, s in milestone_spending(project)}
 
     confirmed = confirmed_totals([n["id"] for n in data["needs"]])
@@ -165,7 +172,7 @@ def project_page(project, *, working_copy):
         lat=data["lat"] if has_point else municipality.lat, lon=data["lon"] if has_point else municipality.lon,
         has_own_point=has_point, currency=data["currency"], budget=data["budget"],
         starts_on=_day(data["starts_on"]), ends_on=_day(data["ends_on"]), needs=needs,
-        shares=_shares(project, data),
+        shares=_shares(project, data, pledges),
         milestones=[MilestoneView(title=m["title"], due_on=_day(m["due_on"]), planned=m["amount"],
                                   spent=spent.get(m["id"], 0)) for m in data["milestones"]],
         photos=data["photos"], working_copy=working_copy, stale=is_stale(project),

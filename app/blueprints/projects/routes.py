@@ -60,9 +60,9 @@ def detail(project_id):
     project = service.project_for_page(current_user, project_id)
     # Officials and moderators see the working copy; everyone else the approved version.
     working = request.args.get("version") != "published" and can_see_unpublished_project(current_user, project)
-    return render_template("projects/detail.html", page=project_page(project, working_copy=working),
-                           project=project, ledger=pledges.public_ledger(project),
-                           ledger_totals=pledges.ledger_totals(project),
+    ledger = pledges.public_ledger(project)  # the counted money below is picked from it, not read again
+    return render_template("projects/detail.html", page=project_page(project, working_copy=working, pledges=ledger),
+                           project=project, ledger=ledger, ledger_totals=pledges.ledger_totals(project, ledger),
                            takes_pledges=lambda kind: pledges.takes_pledges(project, kind),
                            mission_panel=mission_panel(project, current_user))
 

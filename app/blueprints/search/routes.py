@@ -1,6 +1,6 @@
 from urllib.parse import parse_qs, urlencode
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -17,7 +17,14 @@ bp = Blueprint("search", __name__)
 
 def search_url(query, **changes):
     args = query.to_args(**changes)
-    return url_for("search.index") + ("?" + urlencode(args) if args else "")
+    return _index_url() + ("?" + urlencode(args) if args else "")
+
+
+def _index_url():
+    """The search page's path, built once per request (a results page links to it forty times)."""
+    if "search_index_url" not in g:
+        g.search_index_url = url_for("search.index")
+    return g.search_index_url
 
 
 def toggled(values, value):

@@ -10,6 +10,7 @@ from app.models import PUBLIC_STATUSES, District, Municipality, Need, Project, P
 # PostgreSQL each statement is a round trip), never one per need, update or spending line.
 PAGE_LOADS = (
     joinedload(Project.lsg),
+    joinedload(Project.sector),
     joinedload(Project.municipality).joinedload(Municipality.district).joinedload(District.region),
     selectinload(Project.needs).joinedload(Need.skill),
     selectinload(Project.milestones),
