@@ -5,7 +5,7 @@ embedded tables, a state document on Elasticsearch), so an entry can never outli
 from. This is the one cache of search, in named parts: the search service keeps the engine's
 answers ("results": one per search, shared by visitors and members; pages are rendered per
 request); the embedded engine keeps how it expanded a word ("expansions") and the rows an FTS5
-expression matched ("matches", bounded by their size in bytes: a word's matches serve every
+expression matched ("matches", at most 8 MB: bounded by their size in bytes: a word's matches serve every
 filter and page of it). Each process keeps its own entries, the least recently used go first.
 """
 from collections import OrderedDict

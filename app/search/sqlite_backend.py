@@ -124,10 +124,11 @@ class SqliteBackend(SearchBackend):
                 mask &= columns.mask_of(sqlite_columns.matching_ids(match, columns.generation))
             else:
                 rank, exact, mask = self._rank(columns, mask, match, typed, query.offset + query.per_page)
-        page = columns.page(mask, query, rank=rank, exact=exact)
+        rows = np.flatnonzero(mask)
+        page = columns.page(rows, query, rank=rank, exact=exact)
         hits = [Hit(int(columns.ids[row]), 0.0 if rank is None else float(-rank[row])) for row in page]
-        return SearchResults(total=int(mask.sum()), hits=hits,
-                             facets=columns.facets(mask) if query.with_facets else _no_facets(),
+        return SearchResults(total=len(rows), hits=hits,
+                             facets=columns.facets(mask, rows) if query.with_facets else _no_facets(),
                              query_stems=tuple(highlight_stems(query.q or "")))
 
     @staticmethod

@@ -21,7 +21,6 @@ from app.extensions import db
 from app.search.backend import SearchUnavailable
 from app.search.cache import cached
 from app.search.query import KM_PER_DEGREE, NEED_KINDS
-from app.search.sqlite_tables import generation
 
 KIND_BITS = {kind: 1 << i for i, kind in enumerate(NEED_KINDS)}
 CACHE = "search_cache_columns"  # tests drop every search_cache_* extension when they roll back
@@ -32,7 +31,7 @@ INTEGERS = ("project_id", "coalesce(region_id, 0)", "coalesce(district_id, 0)", 
 REALS = "project_id, lat, lon, funding_progress, julianday(published_at)"
 ARRAYS = ("ids", "region", "district", "municipality", "sector", "kinds")  # INTEGERS' names
 REFRESH_AT_MOST = 0.2  # of the rows written since: more, and every row is read again
-MATCHES_BUDGET = 16 * 2**20  # bytes of remembered matches per process: the ids (and ranks) of a million rows
+MATCHES_BUDGET = 8 * 2**20  # bytes of remembered matches per process: the ids of two million rows
 
 
 def _driver_rows(sql, params=()):
@@ -54,7 +53,7 @@ def matching_ids(match, generation):
     """Ids of the rows an FTS5 expression matches (remembered for this generation of the index)."""
     return cached("matches", (generation, "ids", match), lambda: (
         np.array(_driver_rows("SELECT rowid FROM search_projects_fts WHERE search_projects_fts MATCH ?", (match,)),
-                 dtype=np.int64).reshape(-1),), budget=MATCHES_BUDGET, weigh=_nbytes)[0]
+                 dtype=np.int32).reshape(-1),), budget=MATCHES_BUDGET, weigh=_nbytes)[0]
 
 
 def ranked_ids(match, bm25, generation):
@@ -64,7 +63,7 @@ def ranked_ids(match, bm25, generation):
         rows = _driver_rows(f"SELECT rowid, {bm25} FROM search_projects_fts WHERE search_projects_fts MATCH ?",
                             (match,))
         found = np.array(rows, dtype=np.float64).reshape(-1, 2)
-        return found[:, 0].astype(np.int64), np.ascontiguousarray(found[:, 1])
+        return found[:, 0].astype(np.int32), np.ascontiguousarray(found[:, 1])
     return cached("matches", (generation, "ranked", match), rank, budget=MATCHES_BUDGET, weigh=_nbytes)
 
 
@@ -101,6 +100,12 @@ def _skill_pairs(where="", params=()):
 
 def _id_list(ids):
     return ",".join(str(int(i)) for i in ids)
+
+
+def _one_of(column, values):
+    """The mask of a column's values among values (an equality for one: thirty times faster than isin)."""
+    values = list(values)
+    return column == values[0] if len(values) == 1 else np.isin(column, values)
 
 
 def _status_codes(names, statuses):
@@ -175,16 +180,15 @@ class Columns:
             if getattr(query, name):
                 mask &= getattr(self, name) == getattr(query, name)
         if query.sector:
-            mask &= np.isin(self.sector, list(query.sector))
+            mask &= _one_of(self.sector, query.sector)
         if query.status:
-            codes = [i for i, name in enumerate(self.status_names) if name in query.status]
-            mask &= np.isin(self.status, codes)
+            mask &= _one_of(self.status, [i for i, name in enumerate(self.status_names) if name in query.status])
         if query.kind:
             bits = sum(KIND_BITS[k] for k in set(query.kind) if k in KIND_BITS)
             mask &= (self.kinds & bits) != 0
         if query.skill:
             wanted = np.zeros(self.size, dtype=bool)
-            wanted[self.skill_rows[np.isin(self.skill_values, [int(s) for s in query.skill])]] = True
+            wanted[self.skill_rows[_one_of(self.skill_values, [int(s) for s in query.skill])]] = True
             mask &= wanted
         if query.ids:
             mask &= self.mask_of(np.array(query.ids, dtype=np.int64))
@@ -221,11 +225,11 @@ class Columns:
         order = np.lexsort((-self.ids[rows], *(key[rows] for key in reversed(keys[1:])), primary))
         return rows[order][:k]
 
-    def page(self, mask, query, *, rank=None, exact=None):
-        """Row indices of the page, in the order of the engine's ORDER BY: nearest first, best
-        funded, relevance (given a rank, the typed language's matches first), or newest."""
+    def page(self, rows, query, *, rank=None, exact=None):
+        """Row indices of the page among rows (ascending), in the order of the engine's ORDER BY:
+        nearest first, best funded, relevance (given a rank, the typed language's matches first),
+        or newest."""
         k = query.offset + query.per_page
-        rows = np.flatnonzero(mask)
         if query.sort == "nearest" and query.origin:
             distance = self.distance2(query.origin)
             ordered = self._best(rows, (np.where(np.isnan(distance), -np.inf, distance),), k)  # NULL first
@@ -246,25 +250,27 @@ class Columns:
         counts = np.bincount(values) if len(values) else np.empty(0, np.int64)
         return {int(v): int(counts[v]) for v in np.flatnonzero(counts) if v or not skip_zero}
 
-    def facets(self, mask):
-        status = self._counts(self.status[mask], skip_zero=False)
-        kinds = np.bincount(self.kinds[mask], minlength=1 << len(NEED_KINDS))
-        skills = mask[self.skill_rows]
+    def facets(self, mask, rows):
+        """The facet counts of the rows (given both as a mask and as their indices: gathering by
+        index is several times faster than selecting by mask, once per array)."""
+        status = self._counts(self.status[rows], skip_zero=False)
+        kinds = np.bincount(self.kinds[rows], minlength=1 << len(NEED_KINDS))
+        skills = np.bincount(self.skill_values, weights=mask[self.skill_rows]) if len(self.skill_values) else ()
         return {
-            "region": self._counts(self.region[mask]),
-            "district": self._counts(self.district[mask]),
-            "sector": self._counts(self.sector[mask]),
+            "region": self._counts(self.region[rows]),
+            "district": self._counts(self.district[rows]),
+            "sector": self._counts(self.sector[rows]),
             "status": {self.status_names[code]: count for code, count in status.items()},
             "kind": {kind: int(n) for kind, bit in KIND_BITS.items()
                      if (n := sum(int(c) for value, c in enumerate(kinds) if value & bit))},
-            "skill": self._counts(self.skill_values[skills]),
+            "skill": {int(v): int(skills[v]) for v in np.flatnonzero(skills) if v},
         }
 
 
 def columns():
     """This process's arrays of the index as it is now (loaded again after any write to it)."""
     holder = current_app.extensions.setdefault(CACHE, {"lock": Lock(), "generation": None, "columns": None})
-    now = generation()
+    now = _driver_rows("SELECT generation FROM search_state")[0][0]
     if holder["generation"] != now:
         with holder["lock"]:
             if holder["generation"] != now:

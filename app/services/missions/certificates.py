@@ -9,8 +9,6 @@ from pathlib import Path
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from app import ledger
 from app.authz import can_plan_mission, can_see_certificate, require, require_visible
@@ -263,6 +261,10 @@ def certificate_lines(certificate):
 
 def certificate_pdf(certificate, verify_url, *, compress=True):
     """The certificate as a one-page A4 PDF (bytes), in the request's language."""
+    # Imported when a PDF is asked for: fpdf2 brings fontTools, 50 MB in every web worker otherwise.
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos  # lazy with FPDF, for the same reason
+
     pdf = FPDF(format="A4")
     pdf.set_compression(compress)
     pdf.set_title(f"{_('Certificate of volunteering')} {certificate.code}")
