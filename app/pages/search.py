@@ -168,9 +168,10 @@ def describe(reasons, labels, names):
 def highlights(documents, query):
     """{id: (title, snippet)} with the query's words marked."""
     stems = highlight_stems(query.q or "")  # the words found in other languages are marked too
+    seen = {}
     return {
-        project_id: (highlight(d["title"], stems, length=len(d["title"]) + 1),
-                     highlight(" ".join(filter(None, (d["summary"], d["body"]))), stems))
+        project_id: (highlight(d["title"], stems, length=len(d["title"]) + 1, seen=seen),
+                     highlight(" ".join(filter(None, (d["summary"], d["body"]))), stems, seen=seen))
         for project_id, d in documents.items()
     }
 

@@ -215,13 +215,22 @@ def _word_matches(token, query):
     return _matches(token.lower().replace("ё", "е"), query)
 
 
-def highlight(text, query, *, length=220):
+def highlight(text, query, *, length=220, seen=None):
     """An escaped snippet of text around the first word the query matches, those words marked.
-    Only the words up to the first match and those inside the snippet are looked at."""
+    Only the words up to the first match and those inside the snippet are looked at. seen: a dict
+    remembering which words match, shared by the texts of one page (their words repeat)."""
     text = text or ""
     query = [q for q in query if q]
+    seen = {} if seen is None else seen
+
+    def matches(token):
+        found = seen.get(token)
+        if found is None:
+            found = seen[token] = _word_matches(token, query)
+        return found
+
     # The first match is looked for near the start only: a snippet is about what a text opens with.
-    first = next((m for m in WORD.finditer(text, 0, FIRST_MATCH_WITHIN) if _word_matches(m.group(), query)),
+    first = next((m for m in WORD.finditer(text, 0, FIRST_MATCH_WITHIN) if matches(m.group())),
                  None) if query else None
     start = 0
     if first and first.start() > length // 3:
@@ -233,7 +242,7 @@ def highlight(text, query, *, length=220):
     position = start
     if first:
         for m in WORD.finditer(text, start, end):
-            if _word_matches(m.group(), query):
+            if matches(m.group()):
                 out.append(escape(text[position:m.start()]))
                 out.append(Markup("<mark>%s</mark>") % m.group())
                 position = m.end()
