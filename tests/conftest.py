@@ -38,6 +38,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db, limiter
 from app.models import _common
+from app.services import home
 from app.services.reference import SEED_DIR, seed_reference_data
 from tests.factories import PASSWORD
 from tests.mailbox import Mailbox
@@ -239,6 +240,8 @@ def _start_test(app, upload_dir, index_prefix):
     limiter.reset()
     for name in [n for n in app.extensions if n.startswith("search_cache_")]:
         del app.extensions[name]  # keyed by the index generation, which a rollback winds back
+    # Keyed by the latest times and ids, which a rollback and a frozen clock give again.
+    app.extensions.pop(home.CHOICE, None)
     app.config["UPLOAD_DIR"] = str(upload_dir)
     search = app.extensions["search"]
     if search.name == "elasticsearch":

@@ -160,6 +160,30 @@ def test_nearly_funded_shows_70_to_99_percent_closest_first(client, member):
     assert "Ninety-nine" not in section(home(client), "urgent-heading")
 
 
+def test_the_cards_follow_every_change_they_depend_on_at_once(client, member, moderator):
+    # The choice of cards is remembered between requests: a pledge made and confirmed, one confirmed
+    # later, and a project taken down are each seen by the next home page.
+    project = published("Seventy later")
+    give(member, project, 3_000_00)
+    assert "Seventy later" not in section(home(client), "nearly-heading")  # 60 %
+    give(member, project, 500_00)
+    assert titles(section(home(client), "nearly-heading")) == ["Seventy later"]
+    waiting = give(member, project, 1_500_00, confirm=False)
+    pledges.confirm_pledge(project.official, waiting, reference="Statement line 2")
+    db.session.commit()
+    assert "Seventy later" not in section(home(client), "nearly-heading")  # funded: 100 %
+
+    later = published("Confirmed later")
+    pledge = give(member, later, 4_000_00, confirm=False)
+    assert "Confirmed later" not in section(home(client), "nearly-heading")
+    pledges.confirm_pledge(later.official, pledge, reference="Statement line 3")
+    db.session.commit()
+    assert titles(section(home(client), "nearly-heading")) == ["Confirmed later"]
+    projects.unpublish_project(moderator, later, reason="Receipts missing")
+    db.session.commit()
+    assert "Confirmed later" not in home(client)
+
+
 def test_nearly_funded_counts_money_in_another_currency_at_its_rate(client, member):
     pledges.set_rate(make_user(role=Role.ADMIN), "USD", Decimal("87.5"))
     project = published("Dollars")

@@ -97,7 +97,7 @@ class Pledge(db.Model):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     need: Mapped[Need] = relationship()
     project: Mapped[Project] = relationship()

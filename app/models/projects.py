@@ -111,7 +111,7 @@ class Project(db.Model):
     review_reason: Mapped[str | None] = mapped_column(Text)
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     last_update_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -249,7 +249,7 @@ class Need(db.Model):
     quantity: Mapped[int | None] = mapped_column(Integer)
     unit: Mapped[str | None] = mapped_column(String(40))
     # A need that holds pledges is never deleted; its officials close it (no new pledges) instead.
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     closed_reason: Mapped[str | None] = mapped_column(Text)
 
     project: Mapped[Project] = relationship(back_populates="needs")

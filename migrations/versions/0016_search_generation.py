@@ -18,8 +18,12 @@ depends_on = None
 
 
 def upgrade():
-    if op.get_bind().dialect.name == "sqlite":  # the embedded index exists on SQLite only
-        op.execute("ALTER TABLE search_projects ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":  # the embedded index exists on SQLite only
+        # An index already rebuilt by `flask search reindex` of this code has the column.
+        columns = {row[1] for row in bind.exec_driver_sql("PRAGMA table_info(search_projects)")}
+        if "generation" not in columns:
+            op.execute("ALTER TABLE search_projects ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
         op.execute("CREATE INDEX IF NOT EXISTS ix_search_projects_generation ON search_projects (generation)")
 
 
