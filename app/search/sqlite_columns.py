@@ -204,8 +204,8 @@ class Columns:
         return mask
 
     def distance2(self, origin):
-        """Squared distance in degrees of latitude, in the same operations as the SQL it replaces
-        (sqlite_tables.distance2), so equal places tie exactly."""
+        """Squared distance in degrees of latitude (equirectangular: exact enough within a country),
+        in the operations and order the SQL it replaced used, so equal places tie exactly."""
         lat, lon = origin
         coslat = math.cos(math.radians(lat))
         dlat, dlon = self.lat - lat, self.lon - lon

@@ -91,12 +91,6 @@ def fts_phrase(term):
     return '"' + term.replace('"', "") + '"'
 
 
-def distance2(table):
-    """Squared distance in degrees of latitude (equirectangular: exact enough within a country)."""
-    return (f"(({table}.lat - :lat) * ({table}.lat - :lat) "
-            f"+ ({table}.lon - :lon) * :coslat * ({table}.lon - :lon) * :coslat)")
-
-
 # ---------------------------------------------------------------- writes
 
 
