@@ -15,6 +15,7 @@ Changing how words are stemmed changes what the index holds: run `flask search r
 such a release (docs/deployment.md, "Upgrading").
 """
 import re
+import threading
 from functools import lru_cache
 from operator import itemgetter
 
@@ -31,8 +32,17 @@ MIN_STEM_LENGTH = 3
 MIN_FUZZY_LENGTH = 3
 FIRST_MATCH_WITHIN = 1500  # characters a snippet looks through for its first match
 
-_russian = snowballstemmer.stemmer("russian")
-_english = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps the word it is stemming on itself: one per thread (a threaded server's
+# requests, reindexing's preparing thread).
+_stemmers = threading.local()
+
+
+def _snowball(language):
+    found = getattr(_stemmers, language, None)
+    if found is None:
+        found = snowballstemmer.stemmer(language)
+        setattr(_stemmers, language, found)
+    return found
 
 
 def words(text):
@@ -45,9 +55,9 @@ def _stem(word):
     if CYRILLIC.search(word):
         if kyrgyz.judge(word) == "ky":
             return kyrgyz.stem(word)
-        found = _russian.stemWord(word)
+        found = _snowball("russian").stemWord(word)
     elif LATIN.search(word):
-        found = _english.stemWord(word)
+        found = _snowball("english").stemWord(word)
     else:
         return word
     # A stem shorter than that would match as a prefix half the index (Kyrgyz "суу", water,
