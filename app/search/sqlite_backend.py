@@ -12,7 +12,6 @@ the facet counts and the page are computed over this process's column arrays of 
 (app/search/sqlite_columns.py).
 """
 import gc
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -300,27 +299,17 @@ class SqliteBackend(SearchBackend):
         vocabulary = Vocabulary()
         # No incremental merging while loading: one merge at the end does the same work once.
         execute("INSERT INTO search_projects_fts (search_projects_fts, rank) VALUES ('automerge', 0)")
-        # A batch's rows (stems, JSON) are prepared in a thread while SQLite writes the batch before:
-        # SQLite lets go of the interpreter while it works, so the two overlap. The database is
-        # touched from this thread only (one session, one transaction).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") as preparing:
-            for entity, model, where, load, build, prepare in (
-                ("project", Project, Project.status.in_(PUBLIC_STATUSES), project_rows,
-                 lambda batch: project_documents(batch, vocabulary), tables.project_statements),
-                ("profile", MemberProfile, True, profile_rows, profile_documents, tables.profile_statements),
-            ):
-                ids = db.session.scalars(db.select(model.id).where(where).order_by(model.id)).all()
-                prepared = None
-                for start in range(0, len(ids), BATCH):
-                    batch = ids[start:start + BATCH]
-                    documents = build(load(batch[0], batch[-1]))
-                    counts[entity] += len(documents)
-                    following = preparing.submit(prepare, list(documents.values()))
-                    if prepared is not None:
-                        tables.write(prepared.result())
-                    prepared = following
-                if prepared is not None:
-                    tables.write(prepared.result())
+        for entity, model, where, load, build, insert in (
+            ("project", Project, Project.status.in_(PUBLIC_STATUSES), project_rows,
+             lambda batch: project_documents(batch, vocabulary), tables.insert_projects),
+            ("profile", MemberProfile, True, profile_rows, profile_documents, tables.insert_profiles),
+        ):
+            ids = db.session.scalars(db.select(model.id).where(where).order_by(model.id)).all()
+            for start in range(0, len(ids), BATCH):
+                batch = ids[start:start + BATCH]
+                documents = build(load(batch[0], batch[-1]))
+                insert(list(documents.values()))
+                counts[entity] += len(documents)
         for statement in indexes:
             execute(statement)
         execute("INSERT INTO search_projects_fts (search_projects_fts) VALUES ('optimize')")

@@ -102,72 +102,49 @@ def bump():
     execute("UPDATE search_state SET generation = generation + 1")
 
 
-def project_statements(documents):
-    """[(statement, rows)] writing these project documents to the index. Pure work (stems, JSON),
-    no database: reindexing prepares one batch in a thread while SQLite writes the one before."""
+def insert_projects(documents):
+    if not documents:
+        return
     # Positional rows: the driver binds a tuple faster than a dict of named parameters.
-    return [
-        ("""INSERT INTO search_projects (project_id, region_id, district_id, municipality_id, sector_id,
+    insert_many(
+        """INSERT INTO search_projects (project_id, region_id, district_id, municipality_id, sector_id,
                status, published_at, lat, lon, funding_progress, languages, kinds, skills, generation)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT generation + 1 FROM search_state))""",
-         [(d["id"], d["region_id"], d["district_id"], d["municipality_id"], d["sector_id"], d["status"],
-           d["published_at"], d["lat"], d["lon"], d["funding_progress"], as_set(d["languages"]),
-           as_set(d["need_kinds"]), as_set(d["skill_ids"])) for d in documents]),
-        # Pages show a snippet from the start of the body only (text.FIRST_MATCH_WITHIN): the rest
-        # is searched through the FTS table and need not be stored twice.
-        _documents("project", [(d["id"], d["title"], {**d, "body": d["body"][:FIRST_MATCH_WITHIN]})
-                               for d in documents]),
-        # Places and skills are the same few texts over and over: their stems are remembered.
-        ("INSERT INTO search_projects_fts (rowid, title, summary, body, places, skills) VALUES (?, ?, ?, ?, ?, ?)",
-         [(d["id"], index_text(d["title"]), index_text(d["summary"]), index_text(d["body"]),
-           index_names(d["places"]), index_names(d["skill_names"])) for d in documents]),
-        _terms("project", [("skill", s, d["id"]) for d in documents for s in d["skill_ids"]]),
-        _windows("project", [(d["id"], w["skill_id"], w["starts_on"], w["ends_on"])
-                             for d in documents for w in d["skill_windows"]]),
-    ]
+        [(d["id"], d["region_id"], d["district_id"], d["municipality_id"], d["sector_id"], d["status"],
+          d["published_at"], d["lat"], d["lon"], d["funding_progress"], as_set(d["languages"]),
+          as_set(d["need_kinds"]), as_set(d["skill_ids"])) for d in documents],
+    )
+    # Pages show a snippet from the start of the body only (text.FIRST_MATCH_WITHIN): the rest
+    # is searched through the FTS table and need not be stored twice.
+    insert_documents("project", [(d["id"], d["title"], {**d, "body": d["body"][:FIRST_MATCH_WITHIN]})
+                                 for d in documents])
+    # Places and skills are the same few texts over and over: their stems are remembered.
+    insert_many(
+        "INSERT INTO search_projects_fts (rowid, title, summary, body, places, skills) VALUES (?, ?, ?, ?, ?, ?)",
+        [(d["id"], index_text(d["title"]), index_text(d["summary"]), index_text(d["body"]),
+          index_names(d["places"]), index_names(d["skill_names"])) for d in documents],
+    )
+    insert_terms("project", [("skill", s, d["id"]) for d in documents for s in d["skill_ids"]])
+    insert_windows("project", [(d["id"], w["skill_id"], w["starts_on"], w["ends_on"])
+                               for d in documents for w in d["skill_windows"]])
 
 
-def profile_statements(documents):
-    """[(statement, rows)] writing these profile documents to the index (pure work, as above)."""
-    return [
-        ("""INSERT INTO search_profiles (profile_id, region_id, district_id, municipality_id, visibility,
-               languages, updated_at, verified, sectors, lsgs)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-         [(d["id"], d["region_id"], d["district_id"], d["municipality_id"], d["visibility"],
-           as_set(d["languages"]), d["updated_at"], as_set(d["verified_skill_ids"]), as_set(d["sector_ids"]),
-           as_set(d["lsg_ids"])) for d in documents]),
-        _documents("profile", [(d["id"], None, d) for d in documents]),
-        _terms("profile", [("skill", s, d["id"]) for d in documents for s in d["skill_ids"]]),
-        _windows("profile", [(d["id"], None, w["starts_on"], w["ends_on"]) for d in documents for w in d["windows"]]),
-    ]
+def insert_documents(entity, rows):
+    insert_many("INSERT INTO search_documents (entity, entity_id, title, document) VALUES (?, ?, ?, ?)",
+                [(entity, i, title, json.dumps(d, ensure_ascii=False)) for i, title, d in rows])
 
 
-def write(statements):
-    for sql, rows in statements:
-        insert_many(sql, rows)
+def insert_terms(entity, terms):
+    if terms:
+        insert_many("INSERT OR IGNORE INTO search_terms (entity, facet, value, entity_id) VALUES (?, ?, ?, ?)",
+                    [(entity, facet, str(value), i) for facet, value, i in terms])
 
 
-def insert_projects(documents):
-    write(project_statements(documents))
-
-
-def insert_profiles(documents):
-    write(profile_statements(documents))
-
-
-def _documents(entity, rows):
-    return ("INSERT INTO search_documents (entity, entity_id, title, document) VALUES (?, ?, ?, ?)",
-            [(entity, i, title, json.dumps(d, ensure_ascii=False)) for i, title, d in rows])
-
-
-def _terms(entity, terms):
-    return ("INSERT OR IGNORE INTO search_terms (entity, facet, value, entity_id) VALUES (?, ?, ?, ?)",
-            [(entity, facet, str(value), i) for facet, value, i in terms])
-
-
-def _windows(entity, windows):
-    return ("INSERT INTO search_windows (entity, entity_id, skill_id, starts_on, ends_on) VALUES (?, ?, ?, ?, ?)",
-            [(entity, i, skill, start, end) for i, skill, start, end in windows])
+def insert_windows(entity, windows):
+    if windows:
+        insert_many("INSERT INTO search_windows (entity, entity_id, skill_id, starts_on, ends_on) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(entity, i, skill, start, end) for i, skill, start, end in windows])
 
 
 def delete_entity(entity, table, column, entity_id):
@@ -181,6 +158,23 @@ def delete_entity(entity, table, column, entity_id):
 def delete_project(project_id):
     delete_entity("project", "search_projects", "project_id", project_id)
     execute("DELETE FROM search_projects_fts WHERE rowid = :id", {"id": project_id})
+
+
+def insert_profiles(documents):
+    if not documents:
+        return
+    insert_many(
+        """INSERT INTO search_profiles (profile_id, region_id, district_id, municipality_id, visibility,
+               languages, updated_at, verified, sectors, lsgs)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(d["id"], d["region_id"], d["district_id"], d["municipality_id"], d["visibility"],
+          as_set(d["languages"]), d["updated_at"], as_set(d["verified_skill_ids"]), as_set(d["sector_ids"]),
+          as_set(d["lsg_ids"])) for d in documents],
+    )
+    insert_documents("profile", [(d["id"], None, d) for d in documents])
+    insert_terms("profile", [("skill", s, d["id"]) for d in documents for s in d["skill_ids"]])
+    insert_windows("profile", [(d["id"], None, w["starts_on"], w["ends_on"])
+                               for d in documents for w in d["windows"]])
 
 
 def delete_profile(profile_id):
