@@ -268,7 +268,7 @@ class Columns:
 
 
 def columns():
-    """This process's arrays of the index as it is now (loaded again after any write to it)."""
+    """This process's arrays of the index as it is now (brought up to date after any write to it)."""
     holder = current_app.extensions.setdefault(CACHE, {"lock": Lock(), "generation": None, "columns": None})
     now = _driver_rows("SELECT generation FROM search_state")[0][0]
     if holder["generation"] != now:

@@ -33,7 +33,7 @@ MIN_FUZZY_LENGTH = 3
 FIRST_MATCH_WITHIN = 1500  # characters a snippet looks through for its first match
 
 # A snowball stemmer keeps the word it is stemming on itself: one per thread (a threaded server's
-# requests, reindexing's preparing thread).
+# requests stem at the same time).
 _stemmers = threading.local()
 
 
