@@ -131,6 +131,13 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
 
+    # Pages rendered for visitors, kept until the data they show changes (app/page_cache.py): one
+    # SQLite file the machine's processes share; empty turns the cache off. PAGE_CACHE_MAX_AGE bounds
+    # how long any page is kept, whatever else expires it.
+    PAGE_CACHE_PATH = os.environ.get("PAGE_CACHE_PATH", str(INSTANCE_DIR / "page-cache.sqlite"))
+    PAGE_CACHE_ROWS = int(os.environ.get("PAGE_CACHE_ROWS", 20000))
+    PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", 600))
+
     @classmethod
     def init_secret_key(cls):
         return os.environ.get("SECRET_KEY") or _development_secret_key()

@@ -31,7 +31,7 @@ def create_app(config_name=None, overrides=None):
 
 def register_extensions(app):
     from app import models  # noqa: F401  (every model registered on the metadata)
-    from app import assets, search
+    from app import assets, content_version, search
     from sqlalchemy import event
 
     from app.extensions import (babel, csrf, db, enforce_foreign_keys, limiter, login_manager, migrate,
@@ -56,6 +56,7 @@ def register_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.login_message = _l("Please log in to see this page.")
     search.init_app(app)
+    content_version.init_app(app)  # after search: its listener writes the index before this one runs
     assets.init_app(app)
 
 

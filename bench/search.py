@@ -1537,11 +1537,13 @@ HTTP_RUNS = (
     ("search_tail", "3,000 distinct search URLs cycled, anonymous (more than the answers remembered, so they miss them)"),
     ("search_member_one", "the one search URL as a logged-in member (the page rendered for them each time)"),
     ("search_member", "the same 3,000 distinct search URLs as a logged-in member"),
-    ("project", "distinct published project pages cycled, anonymous"),
+    ("project_first", "distinct published project pages cycled, anonymous, none visited before (each rendered)"),
+    ("project", "distinct published project pages cycled, anonymous, each visited once before the run "
+                "(served from the page cache)"),
     ("healthz", "/healthz"),
 )
 # The runs that cycle through many paths (wrk's Lua script), by the paths they take.
-CYCLED = {"search_tail": "tail", "search_member": "tail", "project": "projects"}
+CYCLED = {"search_tail": "tail", "search_member": "tail", "project_first": "projects_first", "project": "projects"}
 
 
 def tail_paths(app, n=3000, seed=0):
@@ -1622,6 +1624,9 @@ def run_http_bench(db_path, search_path, cycled, cookie, duration, connections, 
     env = {**os.environ, "BIRGE_CONFIG": "production", "DATABASE_URL": f"sqlite:///{db_path}",
            "PUBLIC_URL": os.environ.get("PUBLIC_URL") or f"http://127.0.0.1:{port}"}  # production requires it
     log = open(Path(tempfile.gettempdir()) / "birge-bench-gunicorn.log", "w")
+    page_cache = Path(os.environ["BIRGE_INSTANCE_DIR"]) / "page-cache.sqlite"
+    for leftover in (page_cache, *page_cache.parent.glob(page_cache.name + "-*")):  # an earlier run's pages
+        leftover.unlink(missing_ok=True)
     server = subprocess.Popen(
         [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -1662,6 +1667,9 @@ def run_http_bench(db_path, search_path, cycled, cookie, duration, connections, 
                 script.close()
                 scripts.append(script.name)
                 command += ["-s", script.name]
+                if name == "project":  # a visitor has been to each page before: it is in the page cache
+                    for page in paths:
+                        urllib.request.urlopen(base + page, timeout=30).read()
             else:
                 for _ in range(20):  # warm both workers
                     urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=30).read()
@@ -1799,7 +1807,8 @@ def figures_table(r):
                   "search_tail": "HTTP search, 3,000 distinct URLs, visitor",
                   "search_member_one": "HTTP search, one URL, logged-in member",
                   "search_member": "HTTP search, 3,000 distinct URLs, logged-in member (context)",
-                  "project": "HTTP project pages, distinct, visitor", "healthz": "HTTP /healthz"}
+                  "project_first": "HTTP project pages, distinct, first visits, visitor (context)",
+                  "project": "HTTP project pages, distinct, visited before, visitor", "healthz": "HTTP /healthz"}
         healthz = h.get("healthz", {}).get("rps") or float("nan")
         tail = h.get("search_tail", {}).get("rps", float("nan"))
         targets = {"search_tail": (f"≥ {TARGETS['search_tail_share']:.0%} of /healthz",
@@ -1963,6 +1972,11 @@ def main():
         print(f"   {generation['timings']['generate_s']:.1f} s", flush=True)
 
     app = make_app()
+    if args.reuse:  # a database from an earlier run, brought to this code's schema
+        from flask_migrate import upgrade
+
+        with app.app_context():
+            upgrade()
     wait_quiet(args.wait_quiet)
     print("2. Reindexing …", flush=True)
     report["reindex"] = run_reindex(app)
@@ -1992,7 +2006,8 @@ def main():
         print(f"6. HTTP: gunicorn -w 2, wrk -t2 -c16 -d{args.duration}s …", flush=True)
         wait_quiet(args.wait_quiet)
         watch = OtherLoad()
-        cycled = {"tail": tail_paths(app, seed=args.seed), "projects": project_paths(app, seed=args.seed)}
+        pages = project_paths(app, 4000, seed=args.seed)
+        cycled = {"tail": tail_paths(app, seed=args.seed), "projects": pages[:2000], "projects_first": pages[2000:]}
         report["http"] = run_http_bench(db_path, report["search_path"], cycled, member_cookie(app),
                                         args.duration, 16, 2)
         load["HTTP"] = watch.stop()

@@ -21,6 +21,7 @@ import contextvars
 import csv
 import itertools
 import os
+import tempfile
 import threading
 from dataclasses import fields
 from datetime import timedelta
@@ -35,7 +36,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import create_app, page_cache
 from app.extensions import db, limiter
 from app.models import _common
 from app.services import home
@@ -104,8 +105,14 @@ def search_engine():
     SearchEngine.stop()
 
 
+# Every app caches visitors' pages as production does, in a file of its own (emptied as each test starts).
+PAGE_CACHE_DIR = tempfile.mkdtemp(prefix="birge-test-pages-")
+_page_caches = itertools.count()
+
+
 def make_app(url, **overrides):
-    config = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
+    config = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+              "PAGE_CACHE_PATH": os.path.join(PAGE_CACHE_DIR, f"{next(_page_caches)}.sqlite")}
     if url.startswith("postgresql"):
         # The embedded engine is SQLite's; PostgreSQL deployments search with Elasticsearch.
         config.update(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=SearchEngine.url())
@@ -180,7 +187,7 @@ def _seeded_municipality_codes():
 # vocabularies (kinds, their checklist templates, procedures) are seeded with them: a committing test
 # must not take them away from the tests after it.
 REFERENCE_TABLES = {"regions", "districts", "municipalities", "sectors", "skills", "mission_kinds",
-                    "checklist_template_items", "procedures"}
+                    "checklist_template_items", "procedures", "content_version"}
 # The embedded search index (made by the migration on SQLite, not models).
 SQLITE_INDEX_TABLES = ["search_projects", "search_projects_fts", "search_documents", "search_terms", "search_windows",
                        "search_profiles"]
@@ -242,6 +249,8 @@ def _start_test(app, upload_dir, index_prefix):
         del app.extensions[name]  # keyed by the index generation, which a rollback winds back
     # Keyed by the latest times and ids, which a rollback and a frozen clock give again.
     app.extensions.pop(home.CHOICE, None)
+    with app.app_context():  # keyed by the content version, which a rollback winds back too
+        page_cache.store().clear()
     app.config["UPLOAD_DIR"] = str(upload_dir)
     search = app.extensions["search"]
     if search.name == "elasticsearch":

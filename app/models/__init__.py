@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from app.models.audit import AuditEvent
+from app.models.content import ContentVersion
 from app.models.follows import DigestMail, Follow, FollowTarget
 from app.models.geo import District, Municipality, MunicipalityKind, Region, Sector, Skill
 from app.models.lsg import Lsg, LsgMembership, MembershipStatus
@@ -71,6 +72,7 @@ from app.models.search import AlertDelivery, OutboxJob, SavedSearch, saved_searc
 from app.models.users import Role, User, normalize_email
 
 __all__ = [
+    "ContentVersion",
     "ChecklistItem",
     "ChecklistPhoto",
     "ChecklistTemplateItem",

@@ -2,6 +2,7 @@
 import enum
 from datetime import datetime, timezone
 
+from flask import g, has_app_context
 from flask_babel import get_locale
 from sqlalchemy import Enum, String, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,19 @@ def utcnow():
     if _travelled_to is not None:
         return _travelled_to
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+SHOWN_UNTIL = "birge_shown_until"
+
+
+def shown_until(moment):
+    """What is being worked out from the clock holds until ``moment`` (naive UTC): a pledge's hold
+    ends, a question falls due. A page cached from it (app/page_cache.py) expires then; every
+    comparison with utcnow() whose answer a page shows calls this with the moment it flips."""
+    if has_app_context() and moment is not None:
+        earliest = g.get(SHOWN_UNTIL)
+        if earliest is None or moment < earliest:
+            setattr(g, SHOWN_UNTIL, moment)
 
 
 def lock_for_update(obj):

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._common import LocalizedNameMixin, utcnow
+from app.models._common import LocalizedNameMixin, shown_until, utcnow
 from app.models.geo import Sector
 from app.models.lsg import Lsg
 from app.models.projects import Project
@@ -109,7 +109,11 @@ class Question(_Hideable, db.Model):
         return self.due_at - timedelta(seconds=1)
 
     def is_late(self, now):
-        return self.answered_at is None and not self.hidden and self.due_at < now
+        if self.answered_at is not None or self.hidden:
+            return False
+        if self.due_at >= now:
+            shown_until(self.due_at)
+        return self.due_at < now
 
 
 class Answer(_Hideable, db.Model):

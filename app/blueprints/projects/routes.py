@@ -23,6 +23,7 @@ from app.blueprints.projects.steps import (
 )
 from app.extensions import db
 from app.forms import query_int
+from app.page_cache import cached_for_visitors
 from app.models import Sector, Skill
 from app.services import pledges
 from app.services import projects as service
@@ -56,6 +57,7 @@ def index():
 
 
 @bp.get("/<id:project_id>")
+@cached_for_visitors("version")
 def detail(project_id):
     project = service.project_for_page(current_user, project_id)
     # Officials and moderators see the working copy; everyone else the approved version.

@@ -7,7 +7,7 @@ from app.authz import can_edit_project, require
 from app.errors import InvalidInput, InvalidTransition
 from app.extensions import db
 from app.models import Milestone, Photo, PhotoKind, ProjectStatus, ProjectUpdate, SpendingLine
-from app.models._common import utcnow
+from app.models._common import shown_until, utcnow
 from app.services.audit import record_event
 from app.services.follows import tell_update_posted
 from app.services.projects.editing import check_amount
@@ -87,5 +87,9 @@ def is_stale(project, today=None):
     if not project.takes_updates:
         return False
     last = project.last_update_at or project.published_at
+    if last is None:
+        return False
     today = today or utcnow()
-    return last is not None and today - last > STALE_AFTER
+    if today - last <= STALE_AFTER:
+        shown_until(last + STALE_AFTER)
+    return today - last > STALE_AFTER
