@@ -10,7 +10,7 @@ from sqlalchemy import update
 from app import content_version
 from app.extensions import db
 from app.models import Notification, NeedKind, Pledge, Project, Question
-from app.page_cache import STATE_HEADER
+from app.page_cache import PRUNE_EVERY, STATE_HEADER, PageStore
 from tests.factories import make_official, make_project, make_user
 
 THURSDAY = datetime(2027, 3, 4, 4, 0)  # 10:00 in Bishkek
@@ -166,3 +166,14 @@ def test_a_cache_that_cannot_be_opened_leaves_the_page_working(app, visitor, pub
 ])
 def test_which_statements_change_what_pages_show(plain_app, statement, shown):
     assert content_version.writes_shown_content(statement) is shown
+
+
+def test_the_store_keeps_the_newest_rows_within_its_bound(tmp_path):
+    pages = PageStore(tmp_path / "pages.sqlite", max_rows=50)
+    for n in range(PRUNE_EVERY):
+        pages.put(f"page {n}", 1, expires=10_000.0, body=f"<p>{n}</p>".encode(), now=float(n))
+    kept = [n for n in range(PRUNE_EVERY) if pages.get(f"page {n}", 1, now=0.0) is not None]
+    assert kept == list(range(PRUNE_EVERY - 50, PRUNE_EVERY))
+    assert pages.get(f"page {PRUNE_EVERY - 1}", 2, now=0.0) is None  # another version
+    assert pages.get(f"page {PRUNE_EVERY - 1}", 1, now=10_000.0) is None  # expired
+    assert pages.get(f"page {PRUNE_EVERY - 1}", 1, now=9_999.0) == f"<p>{PRUNE_EVERY - 1}</p>".encode()

@@ -30,6 +30,21 @@ def test_snippets_show_words_not_markdown(client, app):
     assert "**" not in html
 
 
+def test_place_names_follow_an_admins_change_and_the_chosen_place_stays_selected(client, app):
+    from tests.factories import make_official, make_project
+
+    project = make_project(make_official(), publish=True)
+    settle()
+    place = project.municipality
+    assert f'<option value="{place.id}" selected>{place.name_en}</option>' in client.get(
+        f"/search/?near={place.id}").get_data(as_text=True)
+    assert f'<option value="{place.id}">{place.name_en}</option>' in client.get("/search/").get_data(as_text=True)
+    naryn = _id(Region, "KG-N")
+    db.session.execute(db.update(Region).where(Region.id == naryn).values(name_en="Naryn Region (renamed)"))
+    db.session.commit()  # the names a search page keeps are those of the content version before
+    assert "Naryn Region (renamed)" in client.get("/search/?q=bridge").get_data(as_text=True)
+
+
 def test_search_page_finds_highlights_and_keeps_the_query_in_the_url(client, world):
     naryn = _id(Region, "KG-N")
     html = client.get("/search/?" + urlencode({"q": "хирург", "region": naryn})).get_data(as_text=True)

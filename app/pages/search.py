@@ -12,10 +12,12 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app import content_version
 from app.extensions import db
 from app.models import District, Municipality, Region, Sector, Skill
 from app.models._common import current_language
 from app.search import matching
+from app.search.cache import cached, named_cache
 from app.search.text import highlight
 from app.search.vocabulary import highlight_stems
 
@@ -101,19 +103,25 @@ class ResultView:
 
 
 class ReferenceNames:
-    """Names of regions, districts, municipalities, sectors and skills in the reader's language,
-    each small table read once per page (two columns, no ORM objects) rather than once per result."""
+    """Names of regions, districts, municipalities, sectors and skills in the reader's language.
+    Each small table is read once (two columns, no ORM objects) and kept by the process for as long
+    as the content version stands (app/content_version.py: admins edit these names)."""
 
     def __init__(self):
-        self._tables = {}
         self._language = current_language()
+        self._version = content_version.current()
+
+    def kept(self, what, compute):
+        if self._version is None:  # no version to key on: read afresh
+            return compute()
+        return cached("reference_names", (self._version, self._language, what), compute, size=256)
 
     def table(self, model):
-        if model not in self._tables:
+        def read():
             column = getattr(model, f"name_{self._language}", model.name_en)
-            self._tables[model] = {i: name or english for i, name, english in
-                                   db.session.execute(db.select(model.id, column, model.name_en))}
-        return self._tables[model]
+            return {i: name or english for i, name, english in db.session.execute(db.select(model.id, column, model.name_en))}
+
+        return self.kept(model.__tablename__, read)
 
     def __call__(self, model, ids):
         table = self.table(model)
@@ -121,7 +129,26 @@ class ReferenceNames:
 
     def choices(self, model):
         """(id, name) pairs sorted by name, for a select."""
-        return sorted(self.table(model).items(), key=lambda item: item[1])
+        return self.kept(("choices", model.__tablename__),
+                          lambda: sorted(self.table(model).items(), key=lambda item: item[1]))
+
+    def districts(self, region_id):
+        """{id: name} of the region's districts."""
+        def read():
+            names = self.table(District)
+            return {i: names[i] for i in db.session.scalars(db.select(District.id).filter_by(region_id=region_id))}
+
+        return self.kept(("districts", region_id), read)
+
+
+def place_options(names, selected):
+    """The options of the "Near" select, one per municipality (hundreds): rendered once per content
+    version and language here, as escaping them in the template was a third of its work."""
+    html = names.kept(("options", "municipalities"), lambda: Markup("").join(
+        Markup('<option value="{}">{}</option>').format(i, name) for i, name in names.choices(Municipality)))
+    if not selected:
+        return html
+    return Markup(str(html).replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1))
 
 
 def _facet(counts, labels, selected):
@@ -140,8 +167,7 @@ def facets(results, query, names):
         "status": _facet(f["status"], STATUS_LABELS, set(query.status)),
     }
     if query.region:
-        districts = {d.id: d.name for d in db.session.scalars(db.select(District).filter_by(region_id=query.region))}
-        facets["district"] = _facet(f["district"], districts, {query.district})
+        facets["district"] = _facet(f["district"], names.districts(query.region), {query.district})
     return facets
 
 
@@ -165,10 +191,17 @@ def describe(reasons, labels, names):
     return described
 
 
+MARKED_WORDS = 2000  # words remembered for one query's stems, at most (64 queries' worth a process)
+
+
 def highlights(documents, query):
     """{id: (title, snippet)} with the query's words marked."""
     stems = highlight_stems(query.q or "")  # the words found in other languages are marked too
-    seen = {}
+    # Which words these stems mark, kept for the next page asking the same words (they repeat).
+    seen = named_cache("marked_words", size=64).get(tuple(stems))
+    if seen is None or len(seen) > MARKED_WORDS:
+        seen = {}
+        named_cache("marked_words").put(tuple(stems), seen)
     return {
         project_id: (highlight(d["title"], stems, length=len(d["title"]) + 1, seen=seen),
                      highlight(" ".join(filter(None, (d["summary"], d["body"]))), stems, seen=seen))

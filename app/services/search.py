@@ -21,6 +21,7 @@ from app.pages.search import (
     describe,
     facets,
     highlights,
+    place_options,
     result_views,
 )
 from app.search import SearchUnavailable, backend, matching
@@ -88,7 +89,8 @@ def run_search(viewer, query):
         results, documents, marked = _search(query)
     except SearchUnavailable as error:
         log.error("search unavailable: %s", error)
-        return {"query": query, "unavailable": True, "place": place, "home": None, "municipalities": [],
+        return {"query": query, "unavailable": True, "place": place, "home": None,
+                "place_options": place_options(names, query.near),
                 "newest": published_projects(page=1, per_page=query.per_page).items}
     return {
         "query": query, "unavailable": False, "place": place, "total": results.total,
@@ -96,7 +98,7 @@ def run_search(viewer, query):
         "facets": facets(results, query, names),
         "pages": max(1, math.ceil(results.total / query.per_page)),
         "home": home,
-        "municipalities": names.choices(Municipality),
+        "place_options": place_options(names, query.near),
     }
 
 

@@ -47,7 +47,7 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(message=_l("Please enter your password.")), Length(max=128)],
     )
     remember = BooleanField(_l("Remember me on this device"))
-    next = HiddenField()
+    next = HiddenField("")  # no label: WTForms would load its catalogue on every request to translate one
 
 
 class ResetRequestForm(FlaskForm):

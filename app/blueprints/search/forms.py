@@ -6,4 +6,4 @@ from wtforms.validators import Length, Optional
 
 class SaveSearchForm(FlaskForm):
     name = StringField(_l("Name this search"), validators=[Optional(), Length(max=120)])
-    query = HiddenField()
+    query = HiddenField("")  # no label: WTForms would load its catalogue on every request to translate one
