@@ -17,10 +17,10 @@ from threading import Lock
 import numpy as np
 from flask import current_app
 
-from app.extensions import db
 from app.search.backend import SearchUnavailable
 from app.search.cache import cached
 from app.search.query import KM_PER_DEGREE, NEED_KINDS
+from app.search.sqlite_tables import driver_rows, generation
 
 KIND_BITS = {kind: 1 << i for i, kind in enumerate(NEED_KINDS)}
 CACHE = "search_cache_columns"  # tests drop every search_cache_* extension when they roll back
@@ -31,18 +31,8 @@ INTEGERS = ("project_id", "coalesce(region_id, 0)", "coalesce(district_id, 0)", 
 REALS = "project_id, lat, lon, funding_progress, julianday(published_at)"
 ARRAYS = ("ids", "region", "district", "municipality", "sector", "kinds")  # INTEGERS' names
 REFRESH_AT_MOST = 0.2  # of the rows written since: more, and every row is read again
+SPARSE_IDS = 4  # ids this many times the rows (and more): rows found by binary search, not a lookup array
 MATCHES_BUDGET = 8 * 2**20  # bytes of remembered matches per process: the ids of two million rows
-
-
-def _driver_rows(sql, params=()):
-    """Rows as plain tuples from sqlite3 itself: on 100,000 rows SQLAlchemy's Row objects cost more
-    than the query."""
-    cursor = db.session.connection().connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def _nbytes(arrays):
@@ -52,7 +42,7 @@ def _nbytes(arrays):
 def matching_ids(match, generation):
     """Ids of the rows an FTS5 expression matches (remembered for this generation of the index)."""
     return cached("matches", (generation, "ids", match), lambda: (
-        np.array(_driver_rows("SELECT rowid FROM search_projects_fts WHERE search_projects_fts MATCH ?", (match,)),
+        np.array(driver_rows("SELECT rowid FROM search_projects_fts WHERE search_projects_fts MATCH ?", (match,)),
                  dtype=np.int32).reshape(-1),), budget=MATCHES_BUDGET, weigh=_nbytes)[0]
 
 
@@ -60,7 +50,7 @@ def ranked_ids(match, bm25, generation):
     """(ids, bm25 ranks) of the rows an FTS5 expression matches. Ranking costs FTS5 about three times
     what matching alone does (it reads each row's column sizes)."""
     def rank():
-        rows = _driver_rows(f"SELECT rowid, {bm25} FROM search_projects_fts WHERE search_projects_fts MATCH ?",
+        rows = driver_rows(f"SELECT rowid, {bm25} FROM search_projects_fts WHERE search_projects_fts MATCH ?",
                             (match,))
         found = np.array(rows, dtype=np.float64).reshape(-1, 2)
         return found[:, 0].astype(np.int32), np.ascontiguousarray(found[:, 1])
@@ -78,9 +68,9 @@ def _read(where="", params=()):
     commit came between them, their ids differ and both are read again."""
     texts = ", ".join(f"group_concat({c})" for c in INTEGERS) + ", group_concat(coalesce(status, ''), '|')"
     for _ in range(5):
-        *numbers, statuses = _driver_rows(f"SELECT {texts} FROM (SELECT * FROM search_projects {where} "
+        *numbers, statuses = driver_rows(f"SELECT {texts} FROM (SELECT * FROM search_projects {where} "
                                           "ORDER BY project_id)", params)[0]
-        reals = np.array(_driver_rows(f"SELECT {REALS} FROM search_projects {where} ORDER BY project_id", params),
+        reals = np.array(driver_rows(f"SELECT {REALS} FROM search_projects {where} ORDER BY project_id", params),
                          dtype=np.float64).reshape(-1, 5)
         arrays = dict(zip(ARRAYS, (_integers(t) for t in numbers)))
         if len(reals) == len(arrays["ids"]) and (reals[:, 0] == arrays["ids"]).all():
@@ -92,7 +82,7 @@ def _read(where="", params=()):
 
 def _skill_pairs(where="", params=()):
     """(project ids, skill ids) of the projects' skill terms."""
-    pairs = np.array(_driver_rows("SELECT entity_id, CAST(value AS INTEGER) FROM search_terms "
+    pairs = np.array(driver_rows("SELECT entity_id, CAST(value AS INTEGER) FROM search_terms "
                                   f"WHERE entity = 'project' AND facet = 'skill' {where}", params),
                      dtype=np.int64).reshape(-1, 2)
     return pairs[:, 0], pairs[:, 1]
@@ -122,6 +112,7 @@ class Columns:
         for name, values in arrays.items():
             setattr(self, name, values)
         self.size = len(self.ids)
+        self._row_at = None
         # Sort keys, smaller first; NULLs go last as they did in SQL's DESC orders.
         self.newest = np.where(np.isnan(self.published), np.inf, -self.published)
         self.best_funded = np.where(np.isnan(self.funding), np.inf, -self.funding)
@@ -138,7 +129,7 @@ class Columns:
     def refreshed(self, generation):
         """These arrays brought up to the index as it is now: the rows written since their
         generation read again, the rows that left dropped."""
-        present = _integers(_driver_rows("SELECT group_concat(project_id) FROM "
+        present = _integers(driver_rows("SELECT group_concat(project_id) FROM "
                                          "(SELECT project_id FROM search_projects ORDER BY project_id)")[0][0])
         written, statuses = _read("WHERE generation > ?", (self.generation,))
         unseen = np.setdiff1d(np.setdiff1d(present, self.ids), written["ids"])  # committed between the reads
@@ -162,8 +153,17 @@ class Columns:
         """(row index of each id, whether the id is a row at all)."""
         if not self.size:
             return np.zeros(len(project_ids), np.int64), np.zeros(len(project_ids), bool)
-        rows = np.minimum(np.searchsorted(self.ids, project_ids), self.size - 1)
-        return rows, self.ids[rows] == project_ids
+        if self.ids[-1] > SPARSE_IDS * self.size + 100_000:  # a lookup array would be mostly holes
+            rows = np.minimum(np.searchsorted(self.ids, project_ids), self.size - 1)
+            return rows, self.ids[rows] == project_ids
+        if self._row_at is None:  # each id's row, -1 where none: a lookup, not a binary search per id
+            self._row_at = np.full(int(self.ids[-1]) + 1, -1, dtype=np.int32)
+            self._row_at[self.ids] = np.arange(self.size, dtype=np.int32)
+        project_ids = np.asarray(project_ids)
+        inside = (project_ids >= 0) & (project_ids < len(self._row_at))
+        rows = self._row_at[np.where(inside, project_ids, 0)]
+        known = inside & (rows >= 0)
+        return np.maximum(rows, 0), known
 
     def mask_of(self, project_ids):
         mask = np.zeros(self.size, dtype=bool)
@@ -270,7 +270,7 @@ class Columns:
 def columns():
     """This process's arrays of the index as it is now (brought up to date after any write to it)."""
     holder = current_app.extensions.setdefault(CACHE, {"lock": Lock(), "generation": None, "columns": None})
-    now = _driver_rows("SELECT generation FROM search_state")[0][0]
+    now = generation()
     if holder["generation"] != now:
         with holder["lock"]:
             if holder["generation"] != now:
