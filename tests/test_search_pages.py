@@ -45,6 +45,23 @@ def test_place_names_follow_an_admins_change_and_the_chosen_place_stays_selected
     assert "Naryn Region (renamed)" in client.get("/search/?q=bridge").get_data(as_text=True)
 
 
+def test_a_members_new_home_shows_on_their_next_search_page(client, app, login_as):
+    from app.models import Municipality
+    from app.services.profiles import update_profile
+    from tests.factories import make_profile, make_user
+
+    at_bashy, nookat = (db.session.scalar(db.select(Municipality).filter_by(name_en=name))
+                        for name in ("At-Bashy ayil aymak", "Nookat town"))
+    member = make_user()
+    make_profile(member, home_municipality=at_bashy)
+    login_as(member)
+    assert "Near my home (At-Bashy ayil aymak)" in client.get("/search/?q=bridge").get_data(as_text=True)
+    update_profile(member, home_municipality=nookat)
+    db.session.commit()
+    page = client.get("/search/?q=bridge").get_data(as_text=True)
+    assert "Near my home (Nookat town)" in page and "At-Bashy ayil aymak)" not in page
+
+
 def test_search_page_finds_highlights_and_keeps_the_query_in_the_url(client, world):
     naryn = _id(Region, "KG-N")
     html = client.get("/search/?" + urlencode({"q": "хирург", "region": naryn})).get_data(as_text=True)

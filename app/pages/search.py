@@ -62,6 +62,19 @@ SORT_LABELS = {
 }
 
 
+_IN_LANGUAGE = {}  # (a label table's id, language) -> its labels as text: catalogues stand while a process runs
+
+
+def in_language(labels):
+    """A table of lazily translated labels as text in the reader's language, translated once per
+    language (a results page reads them dozens of times)."""
+    key = (id(labels), current_language())
+    found = _IN_LANGUAGE.get(key)
+    if found is None:
+        found = _IN_LANGUAGE[key] = {name: str(label) for name, label in labels.items()}
+    return found
+
+
 def format_date_range(start, end):
     return f"{format_date(start, 'medium')} – {format_date(end, 'medium')}"
 
@@ -162,9 +175,9 @@ def facets(results, query, names):
     facets = {
         "region": _facet(f["region"], names(Region, f["region"]), {query.region}),
         "sector": _facet(f["sector"], names(Sector, f["sector"]), set(query.sector)),
-        "kind": _facet(f["kind"], KIND_LABELS, set(query.kind)),
+        "kind": _facet(f["kind"], in_language(KIND_LABELS), set(query.kind)),
         "skill": _facet(f["skill"], names(Skill, f["skill"]), set(query.skill)),
-        "status": _facet(f["status"], STATUS_LABELS, set(query.status)),
+        "status": _facet(f["status"], in_language(STATUS_LABELS), set(query.status)),
     }
     if query.region:
         facets["district"] = _facet(f["district"], names.districts(query.region), {query.district})
@@ -173,6 +186,7 @@ def facets(results, query, names):
 
 def describe(reasons, labels, names):
     """Each reason as a sentence, with the names of skills, places and sectors and the dates."""
+    labels = in_language(labels)
     described = []
     for reason in reasons:
         detail = reason.detail
@@ -187,7 +201,7 @@ def describe(reasons, labels, names):
         if "starts_on" in detail:
             values["dates"] = format_date_range(date.fromisoformat(detail["starts_on"]),
                                                 date.fromisoformat(detail["ends_on"]))
-        described.append(str(labels[reason.key]) % values if values else str(labels[reason.key]))
+        described.append(labels[reason.key] % values if values else labels[reason.key])
     return described
 
 
@@ -212,6 +226,7 @@ def highlights(documents, query):
 def result_views(hits, documents, marked, origin, subject, names):
     municipalities = names(Municipality, {d["municipality_id"] for d in documents.values()})
     sectors = names(Sector, {d["sector_id"] for d in documents.values() if d["sector_id"]})
+    statuses = in_language(STATUS_LABELS)
     views = []
     for hit in hits:
         document = documents.get(hit.id)
@@ -222,7 +237,7 @@ def result_views(hits, documents, marked, origin, subject, names):
             document=document, title=title, snippet=snippet,
             place=municipalities.get(document["municipality_id"], ""),
             sector=sectors.get(document["sector_id"]),
-            status=str(STATUS_LABELS[document["status"]]),
+            status=statuses[document["status"]],
             distance_km=round(distance_km(origin, (document["lat"], document["lon"])), 1) if origin else None,
             reasons=describe(matching.explain_project(subject, document), REASONS, names)
             if subject else [],

@@ -5,16 +5,19 @@ facets, reasons in words) is built by app/pages/search.py.
 """
 import logging
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import content_version
 from app.authz import can_see_saved_search, is_authenticated, is_project_official, require
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.models import District, MemberProfile, Municipality, Need, NeedKind, Region, SavedSearch, Sector, Skill
+from app.models._common import current_language
 from app.pages.search import (
     VOLUNTEER_REASONS,
     ReferenceNames,
@@ -77,14 +80,42 @@ def _search(query):
     return cached("results", (backend().generation(), urlencode(query.to_args()), query.origin), ask)
 
 
+@dataclass(frozen=True)
+class HomePlace:
+    """A member's home municipality as a search page shows it and measures distances from it."""
+    id: int
+    name: str
+    lat: float
+    lon: float
+
+
+def searcher(viewer):
+    """(matching subject, home place) of the member searching; (None, None) for a visitor or a member
+    without a profile. Kept by the process under the content version (any change to a profile, or a
+    place's name, moves it), the language and the day, as reading them is three statements a page."""
+    if viewer is None or not viewer.is_authenticated:
+        return None, None
+
+    def read():
+        profile = profile_of(viewer)
+        if profile is None:
+            return None, None
+        home = profile.home_municipality
+        return (matching.member_subject(profile),
+                HomePlace(home.id, home.name, home.lat, home.lon) if home else None)
+
+    version = content_version.current()
+    if version is None:
+        return read()
+    return cached("searchers", (version, viewer.id, current_language(), date.today()), read, size=1024)
+
+
 def run_search(viewer, query):
     """What the search page shows: results with facets, or, when the engine is down, the newest
     projects and a notice."""
-    profile = profile_of(viewer)
-    home = profile.home_municipality if profile else None
+    subject, home = searcher(viewer)
     query, place = with_origin(query, home)
     names = ReferenceNames()
-    subject = matching.member_subject(profile) if profile else None
     try:
         results, documents, marked = _search(query)
     except SearchUnavailable as error:

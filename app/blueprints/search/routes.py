@@ -9,7 +9,7 @@ from app.blueprints.forms import run_action
 from app.blueprints.search.forms import SaveSearchForm
 from app.search import SearchUnavailable
 from app.search.query import SORTS, SearchQuery
-from app.pages.search import KIND_LABELS, SORT_LABELS, STATUS_LABELS
+from app.pages.search import SORT_LABELS, in_language
 from app.services import search as service
 
 bp = Blueprint("search", __name__)
@@ -41,8 +41,8 @@ def index():
     query = SearchQuery.from_args(request.args)
     page = service.run_search(current_user, query)  # the engine's answers are cached there, once
     form = SaveSearchForm(query=urlencode(query.to_args(page=1)))
-    html = render_template("search/index.html", sorts=SORTS, sort_labels=SORT_LABELS, kind_labels=KIND_LABELS,
-                           status_labels=STATUS_LABELS, save_form=form, **page)
+    html = render_template("search/index.html", sorts=SORTS, sort_labels=in_language(SORT_LABELS),
+                           save_form=form, **page)
     return html, 503 if page["unavailable"] else 200
 
 
