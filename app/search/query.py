@@ -64,19 +64,20 @@ class SearchQuery:
         )
 
     def to_args(self, **changes):
-        """The query string parameters for this search (with changes), defaults left out."""
-        query = replace(self, **changes)
+        """The query string parameters for this search (with changes), defaults left out. (A
+        results page asks for a few dozen: one per facet value and page link.)"""
+        unknown = changes.keys() - _IN_URL.keys()
+        if unknown:
+            raise TypeError(f"not a search parameter: {', '.join(sorted(unknown))}")
         args = []
-        for f in fields(self):
-            if f.name in ("per_page", "ids", "origin", "with_facets"):
+        for name, default in _IN_URL.items():
+            value = changes[name] if name in changes else getattr(self, name)
+            if value in (None, "", ()) or value == default:
                 continue
-            value = getattr(query, f.name)
-            if value in (None, "", ()) or value == f.default:
-                continue
-            if f.name == "km" and query.near is None:
+            if name == "km" and changes.get("near", self.near) is None:
                 continue
             for item in value if isinstance(value, tuple) else (value,):
-                args.append((f.name, item))
+                args.append((name, item))
         return args
 
     def to_saved(self):
@@ -126,3 +127,7 @@ class Drift:
     @property
     def ok(self):
         return not self.missing and not self.extra
+
+
+# The fields a search's URL carries, with their defaults (left out of it), in order.
+_IN_URL = {f.name: f.default for f in fields(SearchQuery) if f.name not in ("per_page", "ids", "origin", "with_facets")}
