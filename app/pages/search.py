@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import District, Municipality, Region, Sector, Skill
 from app.models._common import current_language
 from app.search import matching
-from app.search.cache import cached, named_cache
+from app.search.cache import cached
 from app.search.text import highlight
 from app.search.vocabulary import highlight_stems
 
@@ -205,17 +205,10 @@ def describe(reasons, labels, names):
     return described
 
 
-MARKED_WORDS = 2000  # words remembered for one query's stems, at most (64 queries' worth a process)
-
-
 def highlights(documents, query):
     """{id: (title, snippet)} with the query's words marked."""
     stems = highlight_stems(query.q or "")  # the words found in other languages are marked too
-    # Which words these stems mark, kept for the next page asking the same words (they repeat).
-    seen = named_cache("marked_words", size=64).get(tuple(stems))
-    if seen is None or len(seen) > MARKED_WORDS:
-        seen = {}
-        named_cache("marked_words").put(tuple(stems), seen)
+    seen = {}
     return {
         project_id: (highlight(d["title"], stems, length=len(d["title"]) + 1, seen=seen),
                      highlight(" ".join(filter(None, (d["summary"], d["body"]))), stems, seen=seen))
