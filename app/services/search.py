@@ -36,6 +36,9 @@ from app.services.projects import published_projects
 log = logging.getLogger(__name__)
 
 MAX_SAVED_SEARCHES = 20
+# Answers a process keeps (app/search/cache.py): each holds a page of decoded documents and their
+# snippets, about 50 KB, so 200 of them are about 10 MB of a web worker's memory.
+ANSWERS_KEPT = 200
 # What a search reads of the member's profile (home, and matching.member_subject's skills, sectors
 # and dates), loaded with it: three statements, not five. One collection joined; the others by
 # IN, so no cartesian product of skills, sectors and dates.
@@ -77,7 +80,8 @@ def _search(query):
         documents = backend().project_documents([h.id for h in results.hits])
         return results, documents, highlights(documents, query)
 
-    return cached("results", (backend().generation(), urlencode(query.to_args()), query.origin), ask)
+    return cached("results", (backend().generation(), urlencode(query.to_args()), query.origin), ask,
+                  size=ANSWERS_KEPT)
 
 
 @dataclass(frozen=True)
