@@ -1,10 +1,12 @@
 """The content version: one value that moves whenever anything a page shows is written.
 
-Every statement sent to the database is looked at as it goes (an engine event, so nothing escapes
-it: ORM flushes, bulk updates, raw SQL through the session); an INSERT, UPDATE or DELETE on a
-table that pages show marks the connection. Just before the session commits, a marked
-transaction gives ``content_version`` a new random value, in the same transaction as the write,
-so a reader sees the new data and the new value together. A rollback clears the mark.
+Every statement sent through SQLAlchemy is looked at as it goes (an engine event: ORM flushes,
+bulk updates and raw SQL through the session alike); an INSERT, UPDATE or DELETE on a table that
+pages show marks the connection. Just before the session commits (its outermost transaction, not
+a savepoint), a marked transaction gives ``content_version`` a new random value, in the same
+transaction as the write, so a reader sees the new data and the new value together. A rollback
+clears the mark. Writes committed outside a session move nothing: Alembic's migrations are covered
+by the page cache's release key instead (app/page_cache.py), which changes with migrations/.
 
 What is cached under a value (app/page_cache.py: rendered pages; the reference names of search
 pages) is correct for as long as the value stands; a reader takes the value *before* the data it
@@ -22,11 +24,12 @@ from sqlalchemy import event, update
 
 from app.extensions import db
 from app.models import ContentVersion
+from app.models._common import driver_rows
 
 NOT_SHOWN = frozenset({
     "content_version", "outbox", "stripe_events", "alert_deliveries", "saved_searches", "saved_search_sectors",
     "notifications", "notification_preferences", "digest_mails", "scheduled_tasks", "reminders_sent",
-    "message_threads", "messages", "question_reports", "alembic_version",
+    "message_threads", "messages", "question_reports", "follows", "alembic_version",
 })
 INDEX_PREFIX = "search_"  # the embedded search index's tables: derived, and versioned by its own generation
 WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
@@ -64,7 +67,9 @@ def _forget_write(connection):
 
 
 def _move_version(session):
-    if not has_app_context() or not session.in_transaction():
+    # A savepoint ending (begin_nested) fires this event too: the version moves at the outermost
+    # commit only, so its row stays locked for no longer than that commit.
+    if not has_app_context() or not session.in_transaction() or session.in_nested_transaction():
         return
     session.flush()  # the commit's own flush would come after this event
     connection = session.connection()
@@ -73,13 +78,11 @@ def _move_version(session):
 
 
 def current():
-    """The content version now (None when its row is missing: then nothing may be cached). Read
-    through the driver's own cursor: every visitor's page asks, and SQLAlchemy's statement handling
-    costs more than the query."""
-    cursor = db.session.connection().connection.cursor()
-    try:
-        cursor.execute(READ)
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    return row[0] if row else None
+    """The content version now; None when nothing read now may be cached under it: its row is
+    missing, or this transaction wrote what pages show (what it reads next is not committed, and may
+    never be). Read through the driver's cursor: every visitor's page asks."""
+    session = db.session
+    if session.new or session.dirty or session.deleted or session.connection().info.get(MARK):
+        return None
+    rows = driver_rows(READ)
+    return rows[0][0] if rows else None

@@ -25,7 +25,7 @@ from app.models import (
     Project,
     ProjectStatus,
 )
-from app.models._common import shown_until, utcnow
+from app.models._common import utcnow
 from app.money import MAX_AMOUNT
 
 # ---------------------------------------------------------------- who takes what
@@ -130,12 +130,8 @@ def confirmed_diaspora_money(project, pledges=None):
 
 def holds_its_money(pledge):
     """A card pledge keeps its share of the need while its donor pays, until ``held_until``."""
-    if pledge.method != PledgeMethod.CARD or pledge.status != PledgeStatus.PENDING or pledge.held_until is None:
-        return False
-    holding = pledge.held_until > utcnow()
-    if holding:
-        shown_until(pledge.held_until)
-    return holding
+    return (pledge.method == PledgeMethod.CARD and pledge.status == PledgeStatus.PENDING
+            and pledge.held_until is not None and pledge.held_until > utcnow())
 
 
 def held_amount(need, *, besides=None):

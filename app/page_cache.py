@@ -2,9 +2,9 @@
 rendered once.
 
 A page is cached only for a visitor (no one logged in, no message waiting to be flashed), only
-for a GET whose query holds nothing but the arguments the view names, and only when the view
-answered 200 with HTML and no header of its own. Its key is the site's code and configuration
-(``release``), the path and those arguments and the language; its entry carries the content
+for a GET with no query string, and only when the view answered 200 with HTML and no header of its
+own. Its key is the site's code, migrations and configuration (``release``), the scheme, host and
+path, and the language; its entry carries the content
 version it was rendered under (app/content_version.py) and the moment it expires: the first moment
 the clock changes what it shows (``shown_until`` in app/models/_common.py: a question falling due,
 a project turning stale), else the next midnight, in UTC or the site's time zone, whichever comes
@@ -42,6 +42,9 @@ STATE_HEADER = "X-Page-Cache"  # hit or miss, on the pages that may be cached
 SCHEMA = """CREATE TABLE IF NOT EXISTS pages (
     key TEXT PRIMARY KEY, version INTEGER NOT NULL, expires REAL NOT NULL, stored REAL NOT NULL, body BLOB NOT NULL)"""
 PRUNE_EVERY = 200  # writes between two checks of the number of rows
+# What a cache that cannot be used raises: SQLite's errors, a directory that cannot be made, a
+# damaged entry. The page is then rendered as if the cache were off.
+STORE_ERRORS = (sqlite3.Error, OSError, zlib.error)
 
 
 class PageStore:
@@ -56,7 +59,7 @@ class PageStore:
         connection = getattr(self._local, "connection", None)
         if connection is None or self._local.pid != os.getpid():  # a forked worker opens its own
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=1, isolation_level=None, check_same_thread=False)
+            connection = sqlite3.connect(self.path, timeout=1, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(SCHEMA)
@@ -94,16 +97,19 @@ def store():
 
 
 def release():
-    """What else than the data decides a page: the code, templates and catalogues under app/ (each
-    file's name, size and time) and the configuration. Worked out once per process."""
+    """What else than the data decides a page: the code, templates and catalogues under app/ and
+    the migrations (a data migration commits outside any session, so it moves no content version),
+    each file's name, size and time; and the configuration. Worked out once per process."""
     found = current_app.extensions.get("page_cache_release")
     if found is None:
         digest = hashlib.sha256()
-        for root, dirs, files in os.walk(current_app.root_path):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # written as modules load
-            for name in sorted(files):
-                stat = os.stat(os.path.join(root, name))
-                digest.update(f"{root}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+        migrations = os.path.join(os.path.dirname(current_app.root_path), "migrations")
+        for top in (current_app.root_path, migrations):
+            for root, dirs, files in os.walk(top):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # written as modules load
+                for name in sorted(files):
+                    stat = os.stat(os.path.join(root, name))
+                    digest.update(f"{root}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
         for key, value in sorted(current_app.config.items()):
             digest.update(f"{key}={value!r}\n".encode())
         found = current_app.extensions["page_cache_release"] = digest.hexdigest()[:16]
@@ -127,13 +133,13 @@ def _epoch(moment):
     return moment.replace(tzinfo=ZoneInfo("UTC")).timestamp()
 
 
-def _key(args):
-    values = "&".join(f"{name}={request.args.get(name, '')}" for name in args)
-    return f"{release()} {get_locale()} {request.path}?{values}"
+def _key():
+    # The host and scheme too: the page's own links (og:url) are built on them.
+    return f"{release()} {get_locale()} {request.host_url}{request.path.lstrip('/')}"
 
 
-def _cacheable(args):
-    return (request.method in ("GET", "HEAD") and set(request.args) <= set(args)
+def _cacheable():
+    return (request.method in ("GET", "HEAD") and not request.query_string
             and not session.get("_flashes") and not current_user.is_authenticated)
 
 
@@ -156,38 +162,35 @@ def _kept(response):
     return body.replace(token.encode(), TOKEN_HOLE) if token else body
 
 
-def cached_for_visitors(*args):
-    """Serve the view's page from the cache to visitors; args: the query arguments the view reads
-    (a request with any other is rendered, never cached)."""
+def cached_for_visitors(view):
+    """Serve the view's page from the cache to visitors (a request with a query string is rendered,
+    never cached: each one would take a place in the cache)."""
 
-    def decorate(view):
-        @wraps(view)
-        def wrapper(**kwargs):
-            pages = store()
-            if pages is None or not _cacheable(args):
-                return view(**kwargs)
-            version = content_version.current()  # before the data: see app/content_version.py
-            now = utcnow()
-            key = _key(args)
-            if version is not None:
-                try:
-                    body = pages.get(key, version, _epoch(now))
-                except sqlite3.Error as error:
-                    log.warning("page cache %s cannot be read: %s", pages.path, error)
-                    body = None
-                if body is not None:
-                    return _served(body)
-            g.pop(SHOWN_UNTIL, None)
-            response = make_response(view(**kwargs))
-            body = _kept(response) if version is not None else None
+    @wraps(view)
+    def wrapper(**kwargs):
+        pages = store()
+        if pages is None or not _cacheable():
+            return view(**kwargs)
+        version = content_version.current()  # before the data: see app/content_version.py
+        now = utcnow()
+        key = _key()
+        if version is not None:
+            try:
+                body = pages.get(key, version, _epoch(now))
+            except STORE_ERRORS as error:
+                log.warning("page cache %s cannot be read: %s", pages.path, error)
+                body = None
             if body is not None:
-                try:
-                    pages.put(key, version, _expires(now), body, _epoch(now))
-                except sqlite3.Error as error:
-                    log.warning("page cache %s cannot be written: %s", pages.path, error)
-            response.headers[STATE_HEADER] = "miss"
-            return response
+                return _served(body)
+        g.pop(SHOWN_UNTIL, None)
+        response = make_response(view(**kwargs))
+        body = _kept(response) if version is not None else None
+        if body is not None:
+            try:
+                pages.put(key, version, _expires(now), body, _epoch(now))
+            except STORE_ERRORS as error:
+                log.warning("page cache %s cannot be written: %s", pages.path, error)
+        response.headers[STATE_HEADER] = "miss"
+        return response
 
-        return wrapper
-
-    return decorate
+    return wrapper

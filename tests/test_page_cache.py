@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from app import content_version
+from app import content_version, page_cache
 from app.extensions import db
+from app.models._common import driver_rows
 from app.models import Notification, NeedKind, Pledge, Project, Question
 from app.page_cache import PRUNE_EVERY, STATE_HEADER, PageStore
 from tests.factories import make_official, make_project, make_user
@@ -63,20 +64,42 @@ def test_a_visitor_is_served_the_page_again_until_a_pledge_is_confirmed(client, 
     assert _visit(visitor, project).headers[STATE_HEADER] == "hit"
 
 
+def _version():
+    return driver_rows(content_version.READ)[0][0]
+
+
+def _notify(project):
+    db.session.add(Notification(user_id=project.created_by_id, kind="update_posted", project_id=project.id))
+
+
+@pytest.mark.committed  # real commits and rollbacks, not the savepoints of the other tests
 def test_a_bulk_update_moves_the_version_and_a_rollback_or_a_private_write_does_not(app, published):
     _, project = published
-    before = content_version.current()
-    db.session.add(Notification(user_id=project.created_by_id, kind="update_posted", project_id=project.id))
+    before = _version()
+    _notify(project)
     db.session.commit()
-    assert content_version.current() == before  # notifications show on no visitor's page
+    assert _version() == before  # notifications show on no visitor's page
 
     db.session.execute(update(Project).where(Project.id == project.id).values(title="Renamed in bulk"))
     db.session.rollback()
-    assert content_version.current() == before
+    _notify(project)
+    db.session.commit()
+    assert _version() == before  # the rolled back write left no mark behind
 
     db.session.execute(update(Project).where(Project.id == project.id).values(title="Renamed in bulk"))
+    assert content_version.current() is None  # what this transaction reads now may still roll back
     db.session.commit()
-    assert content_version.current() != before
+    assert _version() != before
+
+
+def test_the_version_moves_when_the_transaction_commits_not_when_a_savepoint_ends(app, published):
+    _, project = published
+    before = _version()
+    with db.session.begin_nested():
+        db.session.execute(update(Project).where(Project.id == project.id).values(title="Renamed"))
+    assert _version() == before  # the row is not locked until the whole transaction ends
+    db.session.commit()
+    assert _version() != before
 
 
 def test_the_page_changes_when_a_question_falls_due_though_nothing_was_written(client, login_as, visitor,
@@ -86,8 +109,9 @@ def test_the_page_changes_when_a_question_falls_due_though_nothing_was_written(c
     login_as(make_user(name="Bakyt Migrant"))
     client.post(f"/projects/{project.id}/ask", data={"to": "lsg", "body": "When does work start?",
                                                      "show_as": "name"})
-    due = db.session.scalar(db.select(Question.due_at))
-    assert due > THURSDAY
+    due = THURSDAY + timedelta(days=3, hours=9, minutes=37)  # in the afternoon: no midnight near it
+    db.session.execute(update(Question).values(due_at=due))
+    db.session.commit()
     clock.set(due - timedelta(minutes=2))
     _visit(visitor, project)
     clock.set(due - timedelta(minutes=1))
@@ -115,12 +139,22 @@ def test_members_flashes_and_other_arguments_are_never_cached(client, login_as, 
     assert STATE_HEADER not in member_page.headers and "Manage this project" in member_page.get_data(as_text=True)
     assert "Manage this project" not in _visit(visitor, project).get_data(as_text=True)
 
-    tagged = visitor.get(f"/projects/{project.id}?utm_source=mail")
-    assert tagged.status_code == 200 and STATE_HEADER not in tagged.headers
+    for query in ("utm_source=mail", "version=published"):
+        tagged = visitor.get(f"/projects/{project.id}?{query}")
+        assert tagged.status_code == 200 and STATE_HEADER not in tagged.headers
     with visitor.session_transaction() as session:
         session["_flashes"] = [("success", "Thank you for your message.")]
     flashed = _visit(visitor, project)
     assert STATE_HEADER not in flashed.headers and "Thank you for your message." in flashed.get_data(as_text=True)
+
+
+def test_each_host_is_cached_on_its_own_as_the_page_links_to_itself(visitor, published):
+    _, project = published
+    _visit(visitor, project)
+    other = visitor.get(f"/projects/{project.id}", base_url="https://birge.example",
+                        headers={"Accept-Language": "en"})
+    assert other.headers[STATE_HEADER] == "miss"
+    assert f'content="https://birge.example/projects/{project.id}"' in other.get_data(as_text=True)
 
 
 def test_each_language_is_cached_on_its_own(visitor, published):
@@ -150,6 +184,18 @@ def test_a_cached_page_carries_each_visitors_own_token_and_its_forms_work(app, p
 def test_a_cache_that_cannot_be_opened_leaves_the_page_working(app, visitor, published, tmp_path, monkeypatch):
     _, project = published
     monkeypatch.setitem(app.config, "PAGE_CACHE_PATH", str(tmp_path))  # a directory: SQLite cannot open it
+    page = _visit(visitor, project)
+    assert page.headers[STATE_HEADER] == "miss" and project.title in page.get_data(as_text=True)
+    (tmp_path / "file").write_text("")
+    monkeypatch.setitem(app.config, "PAGE_CACHE_PATH", str(tmp_path / "file" / "pages.sqlite"))  # no such directory
+    assert _visit(visitor, project).headers[STATE_HEADER] == "miss"
+
+
+def test_a_damaged_entry_is_rendered_again(app, visitor, published):
+    _, project = published
+    _visit(visitor, project)
+    with app.app_context():
+        page_cache.store()._connection().execute("UPDATE pages SET body = ?", (b"not zlib",))
     page = _visit(visitor, project)
     assert page.headers[STATE_HEADER] == "miss" and project.title in page.get_data(as_text=True)
 

@@ -66,8 +66,9 @@ _IN_LANGUAGE = {}  # (a label table's id, language) -> its labels as text: catal
 
 
 def in_language(labels):
-    """A table of lazily translated labels as text in the reader's language, translated once per
-    language (a results page reads them dozens of times)."""
+    """A table of lazily translated labels (one of this module's constants: it is known by its id)
+    as text in the reader's language, translated once per language (a results page reads them
+    dozens of times)."""
     key = (id(labels), current_language())
     found = _IN_LANGUAGE.get(key)
     if found is None:

@@ -20,7 +20,8 @@ from flask import current_app
 from app.search.backend import SearchUnavailable
 from app.search.cache import cached
 from app.search.query import KM_PER_DEGREE, NEED_KINDS
-from app.search.sqlite_tables import driver_rows, generation
+from app.models._common import driver_rows
+from app.search.sqlite_tables import generation
 
 KIND_BITS = {kind: 1 << i for i, kind in enumerate(NEED_KINDS)}
 CACHE = "search_cache_columns"  # tests drop every search_cache_* extension when they roll back

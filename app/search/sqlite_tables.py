@@ -10,6 +10,7 @@ import json
 from sqlalchemy import bindparam, text
 
 from app.extensions import db
+from app.models._common import driver_rows
 from app.search.text import FIRST_MATCH_WITHIN, index_names, index_text
 
 SCHEMA = (
@@ -78,17 +79,6 @@ def insert_many(sql, rows):
     """Many rows at once, straight to the driver: bulk writes skip SQLAlchemy's per-row work."""
     if rows:
         db.session.connection().exec_driver_sql(sql, rows)
-
-
-def driver_rows(sql, params=()):
-    """Rows as plain tuples from sqlite3 itself: on 100,000 rows SQLAlchemy's Row objects cost more
-    than the query, and on one row its statement handling does."""
-    cursor = db.session.connection().connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def execute(sql, params=None, expanding=()):

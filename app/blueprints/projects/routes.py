@@ -57,7 +57,7 @@ def index():
 
 
 @bp.get("/<id:project_id>")
-@cached_for_visitors("version")
+@cached_for_visitors
 def detail(project_id):
     project = service.project_for_page(current_user, project_id)
     # Officials and moderators see the working copy; everyone else the approved version.
