@@ -4,11 +4,11 @@ rendered once.
 A page is cached only for a visitor (no one logged in, no message waiting to be flashed), only
 for a GET with no query string, and only when the view answered 200 with HTML and no header of its
 own. Its key is the site's code, migrations and configuration (``release``), the scheme, host and
-path, and the language; its entry carries the content
-version it was rendered under (app/content_version.py) and the moment it expires: the first moment
-the clock changes what it shows (``shown_until`` in app/models/_common.py: a question falling due,
-a project turning stale), else the next midnight, in UTC or the site's time zone, whichever comes
-first, and at most PAGE_CACHE_MAX_AGE seconds. An entry under another version, or expired, is
+path, and the language; its entry carries the content version it was rendered under
+(app/content_version.py) and the moment it expires: the first moment the clock changes what it
+shows (``shown_until`` in app/models/_common.py: a question falling due, a project turning
+silent), else the next midnight, in UTC or the site's time zone, whichever comes first, and at
+most PAGE_CACHE_MAX_AGE seconds. An entry under another version, or expired, is
 never served. The CSRF token in a cached page is the current visitor's, put in as it is served.
 
 Entries live in one SQLite file (PAGE_CACHE_PATH, zlib-compressed, at most PAGE_CACHE_ROWS of
